@@ -1,0 +1,32 @@
+# Two commands on a fresh machine: `make site` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test serve check browser clean
+
+site: $(STAMP)
+	$(BIN)/readinglist build
+
+serve: $(STAMP)
+	$(BIN)/readinglist serve
+
+check: $(STAMP)
+	$(BIN)/readinglist check
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Browser tests drive Debian's Chromium (Playwright never downloads its own browser here).
+browser:
+	@test -x /usr/bin/chromium || bash .ci/install-chromium
+
+clean:
+	rm -rf build site $(VENV)
