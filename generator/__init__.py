@@ -1,0 +1,1 @@
+"""readinglist: a static site generator for curated reading lists of research papers."""

@@ -1,0 +1,46 @@
+"""The pipeline, stage by stage: load, group into themes, write pages, render the site."""
+from __future__ import annotations
+
+import datetime as dt
+
+from generator.content import Catalog, load_catalog
+from generator.mkdocs_config import mkdocs_config
+from generator.output import render_site, write_mkdocs_config, write_tree
+from generator.pages import build_pages, navigation
+from generator.project import Project
+from generator.render import Renderer
+from generator.themes import Grouping, group_papers
+
+FALLBACK_DATE = dt.date(2000, 1, 1)
+
+
+def group(catalog: Catalog) -> Grouping:
+    """The theme step on a loaded catalog."""
+    return group_papers(catalog.papers, catalog.config.themes, catalog.curated)
+
+
+def generated_files(project: Project, catalog: Catalog, grouping: Grouping) -> dict[str, str]:
+    """Every file of build/docs, in memory."""
+    return build_pages(catalog, grouping, Renderer(project.theme_dir / "pages"))
+
+
+def content_date(catalog: Catalog) -> dt.date:
+    """The date the site is stamped with: the newest `added`, so the same content gives the same site."""
+    return max((p.added for p in catalog.papers if p.added), default=FALLBACK_DATE)
+
+
+def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:
+    """Load and group everything, then write build/docs and build/mkdocs.yml."""
+    catalog = load_catalog(project, strict=strict)
+    grouping = group(catalog)
+    files = generated_files(project, catalog, grouping)
+    write_tree(project.docs_dir, files)
+    write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping)))
+    return catalog, grouping
+
+
+def build(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:
+    """Generate the pages, then render them with MkDocs into site/."""
+    catalog, grouping = generate(project, strict=strict)
+    render_site(project, content_date(catalog))
+    return catalog, grouping

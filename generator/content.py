@@ -1,0 +1,288 @@
+"""Load and validate every entry, content/themes.yml and site_config.yml into one Catalog.
+
+Reading files happens in the `load_*` functions at the bottom; everything above them takes
+text or data and returns data plus the problems it found, so every problem of every file is
+collected before anything fails.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import ContentError, Problem
+from generator.project import Project
+from generator.schema import (
+    SLUG_RE, CuratedTheme, Invalid, Paper, SiteConfig, check_value, config_sections, declared_fields,
+)
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed YAML file: its data and the line of every key (dotted paths, list items by index)."""
+
+    data: Any
+    lines: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the later stages need, validated: papers sorted by id, curated themes, config."""
+
+    config: SiteConfig
+    papers: tuple[Paper, ...]
+    curated: tuple[CuratedTheme, ...]
+    warnings: tuple[Problem, ...]
+
+    def paper(self, paper_id: str) -> Paper:
+        return next(p for p in self.papers if p.id == paper_id)
+
+
+def parse_yaml(text: str, rel: str) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse YAML text, keeping key lines and reporting syntax errors and repeated keys."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return None, [Problem(rel, line, None, f"this is not valid YAML: {reason}")]
+    lines: dict[str, int] = {}
+    problems: list[Problem] = []
+    if node is not None:
+        _collect_lines(node, "", lines, problems, rel)
+    return YamlDocument(data, lines), problems
+
+
+def _collect_lines(node: yaml.Node, prefix: str, lines: dict, problems: list, rel: str) -> None:
+    lines.setdefault(prefix or ".", node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            path = f"{prefix}.{key}" if prefix else key
+            if key in seen:
+                problems.append(Problem(rel, key_node.start_mark.line + 1, path,
+                                        "appears twice; keep one"))
+            seen.add(key)
+            lines[path] = key_node.start_mark.line + 1
+            _collect_child_lines(value_node, path, lines, problems, rel)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect_child_lines(item, f"{prefix}.{index}", lines, problems, rel)
+
+
+def _collect_child_lines(node: yaml.Node, path: str, lines: dict, problems: list, rel: str) -> None:
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        lines.setdefault(path, node.start_mark.line + 1)
+        _collect_lines(node, path, lines, problems, rel)
+
+
+def unknown_key_message(key: str, known: list[str], where: str) -> str:
+    """'unknown key' with a 'did you mean' for near misses and the list of allowed keys."""
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else f"allowed keys are: {', '.join(known)}"
+    return f"unknown key in {where}; {hint}"
+
+
+def validate_mapping(cls, data: Any, doc: YamlDocument, rel: str, prefix: str = "",
+                     unknown: str = "error") -> tuple[dict[str, Any], list[Problem]]:
+    """Check a mapping against a declaration; returns the checked values and every problem."""
+    line_of = lambda key: doc.lines.get(f"{prefix}{key}", doc.lines.get(prefix.rstrip(".") or ".", 1))
+    what = cls.__doc__.split(":")[0].rstrip(".").lower() if cls.__doc__ else cls.__name__
+    if not isinstance(data, dict):
+        found = "an empty file" if data is None else f"{type(data).__name__}"
+        return {}, [Problem(rel, line_of(""), prefix.rstrip(".") or None,
+                            f"expected a mapping of keys to values ({what}), found {found}")]
+    declared = {f.name: f for f in declared_fields(cls)}
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key in data:
+        if str(key) not in declared:
+            severity = "error" if unknown == "error" else "warning"
+            problems.append(Problem(rel, line_of(key), f"{prefix}{key}",
+                                    unknown_key_message(str(key), list(declared), f"a {cls.__name__.lower()}"
+                                                        if prefix == "" else f"'{prefix.rstrip('.')}'"),
+                                    severity))
+    for name, declaration in declared.items():
+        value = data.get(name)
+        if value is None or value == "" or value == []:
+            if declaration.metadata["required"]:
+                problems.append(Problem(rel, line_of(name) if name in data else 1, f"{prefix}{name}",
+                                        f"is required: {declaration.metadata['doc'][0].lower()}"
+                                        f"{declaration.metadata['doc'][1:]}"))
+            elif declaration.metadata["expected"]:
+                problems.append(Problem(rel, line_of(name) if name in data else 1, f"{prefix}{name}",
+                                        "is missing; readers and the theme step rely on it", "warning"))
+            continue
+        try:
+            values[name] = check_value(declaration, value)
+        except Invalid as invalid:
+            problems.append(Problem(rel, line_of(name), f"{prefix}{name}", str(invalid)))
+    return values, problems
+
+
+def paper_from_yaml(text: str, rel: str, stem: str) -> tuple[Paper | None, list[Problem]]:
+    """Validate one entry file's text; the paper is None when any error was found."""
+    problems = []
+    if not SLUG_RE.match(stem):
+        problems.append(Problem(rel, None, None, "the file name must be lowercase letters, digits and "
+                                                 "hyphens followed by .yml, like 'attention-is-all-you-need.yml'"))
+    doc, parse_problems = parse_yaml(text, rel)
+    problems += parse_problems
+    if doc is None:
+        return None, problems
+    values, field_problems = validate_mapping(Paper, doc.data, doc, rel)
+    problems += field_problems
+    if any(p.is_error for p in problems):
+        return None, problems
+    return Paper(id=stem, source=rel, **values), problems
+
+
+def curated_from_yaml(text: str, rel: str) -> tuple[list[CuratedTheme], list[Problem]]:
+    """Validate content/themes.yml: `themes:` followed by a list of slug/name/description mappings."""
+    doc, problems = parse_yaml(text, rel)
+    if doc is None:
+        return [], problems
+    top, top_problems = _themes_list(doc, rel)
+    problems += top_problems
+    themes, slugs = [], set()
+    for index, item in enumerate(top):
+        values, item_problems = validate_mapping(CuratedTheme, item, doc, rel, prefix=f"themes.{index}.",
+                                                 unknown="warning")
+        problems += item_problems
+        if "slug" in values and values["slug"] in slugs:
+            problems.append(Problem(rel, doc.lines.get(f"themes.{index}.slug"), f"themes.{index}.slug",
+                                    f"'{values['slug']}' is declared twice; slugs must be unique"))
+        elif {"slug", "name"} <= values.keys():
+            slugs.add(values["slug"])
+            themes.append(CuratedTheme(**values))
+    return themes, problems
+
+
+def _themes_list(doc: YamlDocument, rel: str) -> tuple[list, list[Problem]]:
+    data = doc.data
+    if isinstance(data, dict) and isinstance(data.get("themes"), list) and set(data) == {"themes"}:
+        return data["themes"], []
+    return [], [Problem(rel, 1, "themes", "expected 'themes:' followed by a list of mappings, "
+                                           "each with slug, name and description")]
+
+
+def config_from_yaml(text: str, rel: str) -> tuple[SiteConfig, list[Problem]]:
+    """Validate site_config.yml; unknown keys are warnings, wrong values errors."""
+    doc, problems = parse_yaml(text, rel)
+    if doc is None:
+        return SiteConfig(), problems
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        return SiteConfig(), problems + [Problem(rel, 1, None, "expected a mapping of sections "
+                                                                f"({', '.join(config_sections())})")]
+    sections = {}
+    for key in data:
+        if key not in config_sections():
+            problems.append(Problem(rel, doc.lines.get(str(key)), str(key),
+                                    unknown_key_message(str(key), list(config_sections()), "site_config.yml"),
+                                    "warning"))
+    for name, cls in config_sections().items():
+        if name in data:
+            values, section_problems = validate_mapping(cls, data[name], doc, rel, prefix=f"{name}.",
+                                                        unknown="warning")
+            problems += section_problems
+            sections[name] = dataclasses.replace(cls(), **values)
+    return SiteConfig(**sections), problems
+
+
+def pin_problems(papers: tuple[Paper, ...], curated: list[CuratedTheme], themes_rel: str,
+                 line_of_theme: dict[str, int]) -> list[Problem]:
+    """A pin must name a theme declared in content/themes.yml."""
+    slugs = [t.slug for t in curated]
+    problems = []
+    for paper in papers:
+        if paper.theme and paper.theme not in slugs:
+            if slugs:
+                close = difflib.get_close_matches(paper.theme, slugs, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else f"declared themes are: {', '.join(slugs)}"
+                message = f"'{paper.theme}' is not a theme declared in {themes_rel}; {hint}"
+            else:
+                message = f"'{paper.theme}' pins this paper, but {themes_rel} declares no themes"
+            problems.append(Problem(paper.source, line_of_theme.get(paper.id), "theme", message))
+    return problems
+
+
+def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
+    """Read a UTF-8 file, turning a decoding failure into a problem."""
+    try:
+        return path.read_text(encoding="utf-8"), []
+    except UnicodeDecodeError as error:
+        return None, [Problem(rel, None, None, f"is not UTF-8 text ({error.reason} at byte {error.start})")]
+
+
+def load_papers(project: Project) -> tuple[tuple[Paper, ...], dict[str, int], list[Problem]]:
+    """Read and validate every content/papers/*.yml, in id order, whatever the listing order."""
+    papers, theme_lines, problems = [], {}, []
+    if not project.papers_dir.is_dir():
+        rel = project.relative(project.papers_dir)
+        return (), {}, [Problem(rel, None, None, "folder not found; entries live in content/papers/<id>.yml")]
+    for path in sorted(project.papers_dir.iterdir()):
+        rel = project.relative(path)
+        if path.suffix == ".yaml":
+            problems.append(Problem(rel, None, None, "entries end in .yml; rename this file"))
+            continue
+        if path.suffix != ".yml" or not path.is_file():
+            continue
+        text, read_problems = read_text(path, rel)
+        problems += read_problems
+        if text is None:
+            continue
+        paper, entry_problems = paper_from_yaml(text, rel, path.stem)
+        problems += entry_problems
+        if paper is not None:
+            papers.append(paper)
+            if paper.theme:
+                doc, _ = parse_yaml(text, rel)
+                theme_lines[paper.id] = doc.lines.get("theme")
+    return tuple(papers), theme_lines, problems
+
+
+def load_curated(project: Project) -> tuple[list[CuratedTheme], list[Problem]]:
+    """Read content/themes.yml when the curator has written one."""
+    if not project.themes_file.exists():
+        return [], []
+    rel = project.relative(project.themes_file)
+    text, problems = read_text(project.themes_file, rel)
+    if text is None:
+        return [], problems
+    return curated_from_yaml(text, rel)
+
+
+def load_config(project: Project) -> tuple[SiteConfig, list[Problem]]:
+    """Read site_config.yml; a project without one gets the defaults."""
+    if not project.config_file.exists():
+        rel = project.relative(project.config_file)
+        return SiteConfig(), [Problem(rel, None, None, "not found; using defaults", "warning")]
+    rel = project.relative(project.config_file)
+    text, problems = read_text(project.config_file, rel)
+    if text is None:
+        return SiteConfig(), problems
+    return config_from_yaml(text, rel)
+
+
+def load_catalog(project: Project, strict: bool = False) -> Catalog:
+    """Load and validate all content; raises ContentError listing every problem found."""
+    config, problems = load_config(project)
+    curated, curated_problems = load_curated(project)
+    papers, theme_lines, paper_problems = load_papers(project)
+    problems += curated_problems + paper_problems
+    problems += pin_problems(papers, curated, project.relative(project.themes_file), theme_lines)
+    if not papers and not any(p.is_error for p in problems):
+        problems.append(Problem(project.relative(project.papers_dir), None, None,
+                                "holds no entries; add one with `readinglist add` or `readinglist import`"))
+    failing = [p for p in problems if p.is_error or strict]
+    if failing:
+        raise ContentError(problems)
+    return Catalog(config, papers, tuple(curated), tuple(sorted(problems)))

@@ -1,0 +1,70 @@
+"""Creating entry files: ids from titles, the YAML text of an entry, writing without overwriting."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator.schema import Paper, declared_fields
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/paper.schema.json"
+MAX_ID_LENGTH = 60
+
+
+def slugify(text: str, max_length: int = MAX_ID_LENGTH) -> str:
+    """An id from a title: ASCII lowercase words joined by hyphens, cut at a word boundary."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or (words[0][:max_length] if words else "paper")
+
+
+def entry_text(values: dict) -> str:
+    """The YAML text of an entry: schema comment first, then fields in their declared order."""
+    ordered = {}
+    for declaration in declared_fields(Paper):
+        value = values.get(declaration.name)
+        if value in (None, "", [], ()):
+            continue
+        ordered[declaration.name] = list(value) if isinstance(value, tuple) else value
+    body = yaml.dump(ordered, Dumper=_EntryDumper, sort_keys=False, allow_unicode=True, width=88)
+    return f"{SCHEMA_COMMENT}\n{body}"
+
+
+class _EntryDumper(yaml.SafeDumper):
+    """Keeps dates as YYYY-MM-DD and multi-line text (notes, BibTeX) as readable blocks."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str):
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_EntryDumper.add_representer(str, _represent_str)
+_EntryDumper.add_representer(dt.date, lambda d, v: d.represent_scalar("tag:yaml.org,2002:timestamp", v.isoformat()))
+
+
+@dataclass
+class WriteReport:
+    """What a batch of new entries did: created paths and skipped ids with the reason."""
+
+    created: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def unique_id(title: str, taken: set[str]) -> str:
+    """The title's slug, with -2, -3... when another new entry of the same batch has it."""
+    base = slugify(title)
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate

@@ -1,0 +1,50 @@
+"""The small family of errors the CLI turns into a message and an exit code, never a traceback."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong (or doubtful) in one input file, located as precisely as we can."""
+
+    path: str
+    line: int | None
+    key: str | None
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        what = f"{self.key}: {self.message}" if self.key else self.message
+        label = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{where}: {label}{what}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class ReadingListError(click.ClickException):
+    """Base of every error meant for the user; the CLI prints it and exits with 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True, file=file)
+
+
+class ContentError(ReadingListError):
+    """The content (entries, themes or site config) has problems; carries all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        errors = [p for p in self.problems if p.is_error]
+        summary = f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the content"
+        super().__init__("\n".join([summary + ":"] + [f"  {p}" for p in self.problems]))
+
+
+class BuildError(ReadingListError):
+    """MkDocs could not render the generated pages."""

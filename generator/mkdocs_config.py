@@ -1,0 +1,59 @@
+"""The generated build/mkdocs.yml, derived from site_config.yml (data only; plain MkDocs keys)."""
+from __future__ import annotations
+
+import os
+
+from generator.project import Project
+from generator.schema import SiteConfig
+
+
+def mkdocs_config(config: SiteConfig, project: Project, nav: list) -> dict:
+    """A plain mkdocs.yml: Material with search and offline plugins, no web fonts, relative links."""
+    site = config.site
+    look = config.appearance
+    result = {
+        "site_name": site.name,
+        "site_description": site.description,
+        "docs_dir": "docs",
+        "site_dir": "../site",
+        # The offline plugin needs .html links so the site works from file://.
+        "use_directory_urls": False,
+        "theme": {
+            "name": "material",
+            "custom_dir": os.path.relpath(project.theme_dir / "overrides", project.build_dir),
+            "language": site.language,
+            # Material loads Google Fonts by default; the site must make no request to another host.
+            "font": False,
+            "palette": palettes(look.primary, look.accent, look.dark_mode),
+            "features": ["navigation.sections", "navigation.top", "navigation.indexes", "search.highlight",
+                         "search.suggest", "content.code.copy", "navigation.footer"],
+        },
+        "plugins": [{"search": {"lang": site.language}}, "offline"],
+        "markdown_extensions": [
+            "attr_list", "md_in_html", "tables", "admonition", {"toc": {"permalink": True}},
+            {"pymdownx.escapeall": {"hardbreak": False, "nbsp": False}}, "pymdownx.superfences",
+        ],
+        "extra_css": ["assets/readinglist.css"],
+        "not_in_nav": "/papers/*.md",
+        "validation": {"omitted_files": "ignore", "absolute_links": "warn", "unrecognized_links": "warn"},
+        "nav": nav,
+    }
+    if site.url:
+        result["site_url"] = site.url
+    if site.repo_url:
+        result["repo_url"] = site.repo_url
+    if site.author:
+        result["site_author"] = site.author
+        result["copyright"] = f"Curated by {site.author}"
+    return result
+
+
+def palettes(primary: str, accent: str, dark_mode: bool) -> list[dict] | dict:
+    """Light palette, plus a dark one with a toggle when the curator wants it."""
+    light = {"scheme": "default", "primary": primary, "accent": accent}
+    if not dark_mode:
+        return light
+    light["toggle"] = {"icon": "material/weather-night", "name": "Switch to dark mode"}
+    dark = {"scheme": "slate", "primary": primary, "accent": accent,
+            "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}}
+    return [light, dark]

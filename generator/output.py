@@ -1,0 +1,102 @@
+"""The output edge: writing the generated docs and rendering them with MkDocs into site/."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import yaml
+
+from generator.errors import BuildError
+from generator.project import Project
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
+    """Replace a folder with exactly these files (so removed entries leave no stale pages)."""
+    staging = root.with_name(root.name + ".tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    for rel, content in sorted(files.items()):
+        path = staging / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    swap_in(staging, root)
+
+
+def write_changed(root: Path, files: dict[str, str]) -> list[str]:
+    """Write only files whose text changed and drop stale ones (keeps live reload from looping)."""
+    changed = []
+    for rel, content in sorted(files.items()):
+        path = root / rel
+        if not path.exists() or path.read_text(encoding="utf-8") != content:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+            changed.append(rel)
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.relative_to(root).as_posix() not in files:
+            path.unlink()
+            changed.append(path.relative_to(root).as_posix())
+    return changed
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Put a finished folder in place of the old one, keeping the old one until the last moment."""
+    retired = target.with_name(target.name + ".old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if target.exists():
+        target.rename(retired)
+    staging.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def write_mkdocs_config(project: Project, config: dict) -> None:
+    project.build_dir.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
+    project.mkdocs_file.write_text(text, encoding="utf-8")
+
+
+class _CollectWarnings(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def render_site(project: Project, build_date: dt.date, strict: bool = True) -> None:
+    """Run `mkdocs build` on the generated config into a staging folder, then swap it into site/.
+
+    A failed render leaves the previous site/ as it was.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    staging = project.site_dir.with_name(project.site_dir.name + ".tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    # MkDocs stamps the sitemap (and its gzip header) with this date; pin it to the content.
+    epoch = int(dt.datetime.combine(build_date, dt.time(), dt.timezone.utc).timestamp())
+    previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    collector = _CollectWarnings()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        config = load_config(str(project.mkdocs_file), site_dir=str(staging), strict=strict)
+        mkdocs_build(config)
+    except (MkDocsException, SystemExit, OSError) as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        details = "\n".join(f"  {m}" for m in collector.messages) or f"  {error}"
+        raise BuildError(f"MkDocs could not render the site; site/ was left as it was:\n{details}") from None
+    finally:
+        logger.removeHandler(collector)
+        if previous_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous_epoch
+    swap_in(staging, project.site_dir)

@@ -1,0 +1,63 @@
+"""The one small renderer: Jinja templates from theme/pages, autoescaped, with the few filters they need."""
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+# Characters Python-Markdown (with the extensions we enable) gives meaning to; a backslash makes them literal.
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~^=:$])")
+
+
+def markdown_text(value) -> Markup:
+    """Untrusted text placed in Markdown: HTML-escaped, then every Markdown special made literal."""
+    text = " ".join(str(value).split())
+    escaped = str(escape(text)).replace("&#34;", '"').replace("&#39;", "'")
+    return Markup(MARKDOWN_SPECIALS.sub(lambda m: "\\" + m.group(1) if m.group(1) not in "<>" else m.group(1),
+                                        escaped))
+
+
+def yaml_string(value) -> Markup:
+    """A value for YAML front matter: a JSON string is valid YAML and needs no further quoting."""
+    return Markup(json.dumps(str(value), ensure_ascii=False))
+
+
+def relative_url(target: str, current: str, built: bool = True) -> str:
+    """Link from one generated page to another (docs-relative .md paths).
+
+    Raw HTML is not rewritten by MkDocs, so it gets the built .html; Markdown links keep .md.
+    """
+    if built:
+        target = re.sub(r"\.md(#|$)", r".html\1", target)
+    return posixpath.relpath(target, posixpath.dirname(current) or ".")
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    """Autoescaping is on for every template: all entry text is untrusted."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = markdown_text
+    env.filters["yaml"] = yaml_string
+    return env
+
+
+class Renderer:
+    """Renders page templates with a `url(target)` helper relative to the page being written."""
+
+    def __init__(self, templates_dir: Path):
+        self.env = make_environment(templates_dir)
+
+    def render(self, template: str, page_path: str, **context) -> str:
+        url = lambda target: relative_url(target, page_path)
+        md_url = lambda target: relative_url(target, page_path, built=False)
+        return self.env.get_template(template).render(url=url, md_url=md_url, page_path=page_path, **context)

@@ -1,0 +1,295 @@
+"""The one declaration of a paper entry and of site_config.yml, with the checks of each value kind.
+
+Every entry field and config option is a dataclass field whose metadata names its kind and
+documents it; the loader, the JSON Schema for editors and the `add` command all read these.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+ARXIV_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
+FIRST_YEAR = 1600
+
+
+class Invalid(ValueError):
+    """A value does not fit its kind; the message says what was expected."""
+
+
+def describe(value: Any) -> str:
+    """How a YAML value reads to a person, for 'found ...' in messages."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"a yes/no value ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text ({value[:40]!r})" if value.strip() else "empty text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"a date ({value})"
+    return type(value).__name__
+
+
+def check_text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        hint = " (put it in quotes)" if isinstance(value, (int, float, bool)) else ""
+        raise Invalid(f"expected text, found {describe(value)}{hint}")
+    return value.strip()
+
+
+def check_text_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise Invalid(f"expected a list (one '- item' per line), found {describe(value)}")
+    if not isinstance(value, list):
+        raise Invalid(f"expected a list of text, found {describe(value)}")
+    for index, item in enumerate(value, start=1):
+        if not isinstance(item, str) or not item.strip():
+            raise Invalid(f"item {index}: expected text, found {describe(item)}")
+    return tuple(item.strip() for item in value)
+
+
+def check_url(value: Any) -> str:
+    text = check_text(value)
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", text):
+        raise Invalid(f"expected an http:// or https:// link, found {text[:60]!r}")
+    return text
+
+
+def check_url_list(value: Any) -> tuple[str, ...]:
+    items = check_text_list(value)
+    for index, item in enumerate(items, start=1):
+        try:
+            check_url(item)
+        except Invalid as problem:
+            raise Invalid(f"item {index}: {problem}") from None
+    return items
+
+
+def check_year(value: Any) -> int:
+    last = dt.date.today().year + 1
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"expected a year such as 2024, found {describe(value)}")
+    if not FIRST_YEAR <= value <= last:
+        raise Invalid(f"expected a year between {FIRST_YEAR} and {last}, found {value}")
+    return value
+
+
+def check_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise Invalid(f"expected a date as YYYY-MM-DD, found {describe(value)}")
+
+
+def check_slug(value: Any) -> str:
+    text = check_text(value)
+    if not SLUG_RE.match(text):
+        raise Invalid(f"expected lowercase letters, digits and hyphens (like 'in-context-learning'), found {text!r}")
+    return text
+
+
+def check_tags(value: Any) -> tuple[str, ...]:
+    items = check_text_list(value)
+    for index, item in enumerate(items, start=1):
+        if not SLUG_RE.match(item):
+            raise Invalid(
+                f"item {index}: expected a tag of lowercase letters, digits and hyphens "
+                f"(like 'language-models'), found {item!r}"
+            )
+    if len(set(items)) != len(items):
+        raise Invalid("each tag should appear once")
+    return items
+
+
+def check_doi(value: Any) -> str:
+    text = check_text(value)
+    text = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", text, flags=re.I)
+    if not DOI_RE.match(text):
+        raise Invalid(f"expected a DOI such as 10.1145/3290605, found {text[:60]!r}")
+    return text
+
+
+def check_arxiv(value: Any) -> str:
+    text = value if isinstance(value, str) else str(value) if isinstance(value, float) else value
+    text = check_text(text)
+    text = re.sub(r"^(?:arxiv:|https?://arxiv\.org/(?:abs|pdf)/)", "", text, flags=re.I).removesuffix(".pdf")
+    if not ARXIV_RE.match(text):
+        raise Invalid(f"expected an arXiv id such as 2401.01234, found {text[:60]!r}")
+    return text
+
+
+def check_count(value: Any) -> int | str:
+    if value == "auto":
+        return "auto"
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Invalid(f"expected 'auto' or a whole number of themes (1 or more), found {describe(value)}")
+    return value
+
+
+def check_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"expected a whole number, found {describe(value)}")
+    return value
+
+
+def check_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"expected true or false, found {describe(value)}")
+    return value
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of value: how to check it and how to describe it in the JSON Schema."""
+
+    check: Callable[[Any], Any]
+    json_schema: dict
+
+
+_TEXT = {"type": "string", "minLength": 1}
+_URL = {"type": "string", "format": "uri", "pattern": "^https?://\\S+$"}
+KINDS: dict[str, Kind] = {
+    "text": Kind(check_text, _TEXT),
+    "markdown": Kind(check_text, _TEXT),
+    "text_list": Kind(check_text_list, {"type": "array", "items": _TEXT}),
+    "url": Kind(check_url, _URL),
+    "url_list": Kind(check_url_list, {"type": "array", "items": _URL}),
+    "year": Kind(check_year, {"type": "integer", "minimum": FIRST_YEAR}),
+    "date": Kind(check_date, {"type": "string", "format": "date"}),
+    "slug": Kind(check_slug, {"type": "string", "pattern": SLUG_RE.pattern}),
+    "tags": Kind(check_tags, {"type": "array", "uniqueItems": True,
+                              "items": {"type": "string", "pattern": SLUG_RE.pattern}}),
+    "doi": Kind(check_doi, {"type": "string", "pattern": "^(https?://(dx\\.)?doi\\.org/|doi:)?10\\.\\d{4,9}/\\S+$"}),
+    "arxiv": Kind(check_arxiv, {"type": "string"}),
+    "count": Kind(check_count, {"oneOf": [{"const": "auto"}, {"type": "integer", "minimum": 1}]}),
+    "int": Kind(check_int, {"type": "integer"}),
+    "bool": Kind(check_bool, {"type": "boolean"}),
+}
+
+
+def declared(kind: str, doc: str, *, default: Any = None, required: bool = False, expected: bool = False):
+    """Declare an entry field or config option: its kind, one-line doc and default."""
+    meta = {"kind": kind, "doc": doc, "required": required, "expected": expected}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper of the list: the declaration of an entry file's fields, in their written order."""
+
+    id: str
+    source: str
+    title: str = declared("text", "The paper's title, as published.", required=True)
+    authors: tuple[str, ...] = declared("text_list", "Authors, one per item, as 'First Last'.", default=())
+    year: int | None = declared("year", "Year of publication.")
+    venue: str | None = declared("text", "Where it was published (conference, journal, 'arXiv').")
+    url: str | None = declared("url", "Link to the paper's landing page.")
+    pdf: str | None = declared("url", "Direct link to the PDF.")
+    doi: str | None = declared("doi", "Digital Object Identifier, such as 10.1145/3290605.")
+    arxiv: str | None = declared("arxiv", "arXiv identifier, such as 2401.01234.")
+    code: tuple[str, ...] = declared("url_list", "Links to code repositories or project pages.", default=())
+    tags: tuple[str, ...] = declared("tags", "Free tags: lowercase words joined by hyphens.", default=())
+    theme: str | None = declared("slug", "Slug of a curated theme in content/themes.yml; pins the paper to it.")
+    added: dt.date | None = declared("date", "Date the paper joined the list (YYYY-MM-DD).")
+    notes: str | None = declared("markdown", "The curator's notes, in Markdown.")
+    bibtex: str | None = declared("text", "A BibTeX entry to show instead of the generated one.")
+    abstract: str | None = declared("text", "The abstract, as plain text (LaTeX math allowed).", expected=True)
+
+
+@dataclass(frozen=True)
+class CuratedTheme:
+    """A theme the curator declared in content/themes.yml."""
+
+    slug: str = declared("slug", "Permanent identifier of the theme, used in URLs and pins.", required=True)
+    name: str = declared("text", "The theme's name as readers see it.", required=True)
+    description: str | None = declared("text", "One or two sentences on what belongs here.", expected=True)
+
+
+@dataclass(frozen=True)
+class SiteSection:
+    """What the site is and where it lives."""
+
+    name: str = declared("text", "The site's title.", default="Reading list")
+    description: str = declared("text", "One paragraph on what the list is, shown on the home page.",
+                                default="A curated reading list of research papers.")
+    url: str | None = declared("url", "Public address of the published site (for the sitemap and feed).")
+    repo_url: str | None = declared("url", "The repository holding the list (for 'edit this entry' links).")
+    edit_branch: str = declared("text", "Branch that edit links point at.", default="main")
+    author: str | None = declared("text", "Who curates the list.")
+    language: str = declared("text", "Language code of the site's interface.", default="en")
+
+
+@dataclass(frozen=True)
+class ThemesSection:
+    """How papers are grouped into themes."""
+
+    count: int | str = declared("count", "Number of automatic themes, or 'auto' to choose it.", default="auto")
+    seed: int = declared("int", "Random seed of the clustering, for repeatable themes.", default=0)
+    related: int = declared("int", "How many related papers each paper page shows.", default=5)
+
+
+@dataclass(frozen=True)
+class AppearanceSection:
+    """Material for MkDocs options the curator may set."""
+
+    primary: str = declared("text", "Material primary colour, such as 'indigo'.", default="indigo")
+    accent: str = declared("text", "Material accent colour.", default="indigo")
+    dark_mode: bool = declared("bool", "Offer a light/dark toggle.", default=True)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The whole of site_config.yml."""
+
+    site: SiteSection = field(default_factory=SiteSection)
+    themes: ThemesSection = field(default_factory=ThemesSection)
+    appearance: AppearanceSection = field(default_factory=AppearanceSection)
+
+
+def declared_fields(cls) -> list[dataclasses.Field]:
+    """The user-facing fields of a declaration (those with a kind), in declared order."""
+    return [f for f in dataclasses.fields(cls) if "kind" in f.metadata]
+
+
+def config_sections() -> dict[str, type]:
+    """Section name -> declaration class, for site_config.yml."""
+    return {f.name: f.default_factory for f in dataclasses.fields(SiteConfig)}
+
+
+def check_value(declaration: dataclasses.Field, value: Any) -> Any:
+    """Check one value against its declared kind; raises Invalid with what was expected."""
+    return KINDS[declaration.metadata["kind"]].check(value)
+
+
+def paper_json_schema() -> dict:
+    """JSON Schema of an entry file, generated from the Paper declaration, for editors."""
+    properties = {}
+    for f in declared_fields(Paper):
+        properties[f.name] = {"description": f.metadata["doc"], **KINDS[f.metadata["kind"]].json_schema}
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "readinglist paper entry",
+        "description": "One paper of the reading list: content/papers/<id>.yml",
+        "type": "object",
+        "required": [f.name for f in declared_fields(Paper) if f.metadata["required"]],
+        "additionalProperties": False,
+        "properties": properties,
+    }
