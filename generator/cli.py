@@ -132,8 +132,18 @@ def check(project, strict):
 
 
 def main():
-    """Entry point of the console script."""
-    cli(prog_name="readinglist")
+    """Entry point of the console script; a bug is reported in one line unless READINGLIST_DEBUG is set."""
+    import os
+
+    try:
+        cli(prog_name="readinglist", standalone_mode=True)
+    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+        if os.environ.get("READINGLIST_DEBUG"):
+            raise
+        click.echo(f"Internal error: {type(error).__name__}: {error}\n"
+                   "This is a bug in readinglist, not in your content; set READINGLIST_DEBUG=1 to see details.",
+                   err=True)
+        sys.exit(70)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ def mkdocs_config(config: SiteConfig, project: Project, nav: list) -> dict:
             {"pymdownx.escapeall": {"hardbreak": False, "nbsp": False}}, "pymdownx.superfences",
         ],
         "extra_css": ["assets/readinglist.css"],
+        # The offline plugin would load this shim from a CDN; a vendored copy keeps the site self-contained.
+        "extra": {"polyfills": ["assets/javascripts/iframe-worker-shim.js"]},
         "not_in_nav": "/papers/*.md",
         "validation": {"omitted_files": "ignore", "absolute_links": "warn", "unrecognized_links": "warn"},
         "nav": nav,

@@ -229,7 +229,7 @@ def layout(matrix, ids: list[str]) -> dict[str, tuple[float, float]]:
     """A 2-D position per paper from the first two latent directions, scaled to [0, 1]."""
     from sklearn.decomposition import TruncatedSVD
 
-    if matrix.shape[0] < 3 or matrix.shape[1] < 3:
+    if min(matrix.shape) <= 3:
         return {paper_id: (0.5, 0.5) for paper_id in ids}
     points = TruncatedSVD(n_components=3, algorithm="arpack", random_state=0).fit_transform(matrix)[:, 1:3]
     low, high = points.min(axis=0), points.max(axis=0)
