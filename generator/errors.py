@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import click
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong (or doubtful) in one input file, located as precisely as we can."""
 
@@ -26,6 +26,13 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity == "error"
 
+    def sort_key(self) -> tuple:
+        """Problems are listed by file, then line (unlocated ones first), then key."""
+        return (self.path, self.line or 0, self.key or "", self.message, self.severity)
+
+    def __lt__(self, other: "Problem") -> bool:
+        return self.sort_key() < other.sort_key()
+
 
 class ReadingListError(click.ClickException):
     """Base of every error meant for the user; the CLI prints it and exits with 1."""
@@ -40,7 +47,7 @@ class ContentError(ReadingListError):
     """The content (entries, themes or site config) has problems; carries all of them."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=Problem.sort_key)
         errors = [p for p in self.problems if p.is_error]
         summary = f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the content"
         super().__init__("\n".join([summary + ":"] + [f"  {p}" for p in self.problems]))

@@ -1,0 +1,128 @@
+"""The loader: good and bad entries, with the exact message each problem gets."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.content import config_from_yaml, curated_from_yaml, load_catalog, paper_from_yaml
+from generator.errors import ContentError
+from generator.project import Project
+
+REL = "content/papers/some-paper.yml"
+
+
+def messages(text: str, stem: str = "some-paper") -> list[str]:
+    _, problems = paper_from_yaml(text, f"content/papers/{stem}.yml", stem)
+    return [str(p) for p in sorted(problems)]
+
+
+def test_a_complete_entry_loads_into_a_paper():
+    text = """\
+title: "Attention Is All You Need"
+authors: [Ashish Vaswani, Noam Shazeer]
+year: 2017
+venue: NeurIPS
+url: https://arxiv.org/abs/1706.03762
+doi: https://doi.org/10.48550/arXiv.1706.03762
+arxiv: "1706.03762"
+code: [https://github.com/tensorflow/tensor2tensor]
+tags: [transformers, attention]
+added: 2024-05-01
+notes: "A *classic*."
+abstract: The dominant sequence transduction models...
+"""
+    paper, problems = paper_from_yaml(text, REL, "some-paper")
+    assert problems == []
+    assert paper.id == "some-paper" and paper.source == REL
+    assert paper.authors == ("Ashish Vaswani", "Noam Shazeer")
+    assert paper.doi == "10.48550/arXiv.1706.03762"
+    assert paper.added == dt.date(2024, 5, 1)
+    assert paper.tags == ("transformers", "attention")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("abstract: An abstract.\n",
+     [f"{REL}:1: title: is required: the paper's title, as published."]),
+    ("title: A paper\nyear: twenty\nabstract: x\n",
+     [f"{REL}:2: year: expected a year such as 2024, found text ('twenty')"]),
+    ("title: A paper\nyear: 1200\nabstract: x\n",
+     [f"{REL}:2: year: expected a year between 1600 and {dt.date.today().year + 1}, found 1200"]),
+    ("title: 1984\nabstract: x\n",
+     [f"{REL}:1: title: expected text, found a number (1984) (put it in quotes)"]),
+    ("title: A paper\nauthors: Ada Lovelace, Alan Turing\nabstract: x\n",
+     [f"{REL}:2: authors: expected a list (one '- item' per line), found text ('Ada Lovelace, Alan Turing')"]),
+    ("title: A paper\nurl: javascript:alert(1)\nabstract: x\n",
+     [f"{REL}:2: url: expected an http:// or https:// link, found 'javascript:alert(1)'"]),
+    ("title: A paper\ncode: [https://github.com/a/b, ftp://example.org/x]\nabstract: x\n",
+     [f"{REL}:2: code: item 2: expected an http:// or https:// link, found 'ftp://example.org/x'"]),
+    ("title: A paper\nabstarct: x\n",
+     [f"{REL}:1: abstract: warning: is missing; readers and the theme step rely on it",
+      f"{REL}:2: abstarct: unknown key in a paper; did you mean 'abstract'?"]),
+    ("title: A paper\ntags: [Deep Learning]\nabstract: x\n",
+     [f"{REL}:2: tags: item 1: expected a tag of lowercase letters, digits and hyphens "
+      "(like 'language-models'), found 'Deep Learning'"]),
+    ("title: A paper\ntitle: Again\nabstract: x\n",
+     [f"{REL}:2: title: appears twice; keep one"]),
+    ("title: [unclosed\nabstract: x\n",
+     [f"{REL}:2: this is not valid YAML: expected ',' or ']', but got ':'"]),
+    ("- just\n- a list\n",
+     [f"{REL}:1: expected a mapping of keys to values (one paper of the list), found list"]),
+    ("title: A paper\nadded: last week\nabstract: x\n",
+     [f"{REL}:2: added: expected a date as YYYY-MM-DD, found text ('last week')"]),
+])
+def test_each_broken_entry_gets_its_exact_message(text, expected):
+    assert messages(text) == expected
+
+
+def test_a_file_name_that_is_not_an_id_is_reported():
+    assert messages("title: A\nabstract: b\n", stem="My Paper") == [
+        "content/papers/My Paper.yml: the file name must be lowercase letters, digits and hyphens "
+        "followed by .yml, like 'attention-is-all-you-need.yml'"]
+
+
+def test_every_problem_of_every_file_is_reported_at_once(fixture_project: Path):
+    papers = fixture_project / "content" / "papers"
+    (papers / "broken-yaml.yml").write_text("title: [oops\n")
+    (papers / "no-title.yml").write_text("abstract: Only an abstract.\n")
+    (papers / "wrong-type.yml").write_text("title: Fine\nyear: soon\nabstract: x\n")
+    with pytest.raises(ContentError) as raised:
+        load_catalog(Project(fixture_project))
+    lines = raised.value.format_message().splitlines()
+    assert lines[0] == "3 problems in the content:"
+    assert [line.split(":")[0].strip() for line in lines[1:]] == [
+        "content/papers/broken-yaml.yml", "content/papers/no-title.yml", "content/papers/wrong-type.yml"]
+
+
+def test_a_pin_to_an_unknown_theme_names_the_file(fixture_project: Path):
+    (fixture_project / "content" / "themes.yml").write_text(
+        "themes:\n  - slug: proteins\n    name: Proteins\n    description: Protein papers.\n")
+    entry = fixture_project / "content" / "papers" / "oversmoothing-in-deep-graph-networks.yml"
+    entry.write_text(entry.read_text() + "theme: protiens\n")
+    with pytest.raises(ContentError) as raised:
+        load_catalog(Project(fixture_project))
+    assert raised.value.problems[0].path == "content/papers/oversmoothing-in-deep-graph-networks.yml"
+    assert raised.value.problems[0].message == "'protiens' is not a theme declared in content/themes.yml; " \
+                                               "did you mean 'proteins'?"
+
+
+def test_site_config_values_are_checked_and_unknown_keys_warned():
+    config, problems = config_from_yaml("site:\n  name: My list\n  colour: red\nthemes:\n  count: many\n",
+                                        "site_config.yml")
+    assert config.site.name == "My list"
+    assert [str(p) for p in problems] == [
+        "site_config.yml:3: warning: site.colour: unknown key in 'site'; allowed keys are: name, description, "
+        "url, repo_url, edit_branch, author, language",
+        "site_config.yml:5: themes.count: expected 'auto' or a whole number of themes (1 or more), "
+        "found text ('many')",
+    ]
+
+
+def test_curated_themes_must_have_unique_slugs():
+    themes, problems = curated_from_yaml(
+        "themes:\n  - slug: a\n    name: A\n    description: x\n  - slug: a\n    name: B\n    description: y\n",
+        "content/themes.yml")
+    assert [t.name for t in themes] == ["A"]
+    assert [str(p) for p in problems] == [
+        "content/themes.yml:5: themes.1.slug: 'a' is declared twice; slugs must be unique"]
