@@ -58,7 +58,7 @@ abstract: The dominant sequence transduction models...
     ("title: A paper\ncode: [https://github.com/a/b, ftp://example.org/x]\nabstract: x\n",
      [f"{REL}:2: code: item 2: expected an http:// or https:// link, found 'ftp://example.org/x'"]),
     ("title: A paper\nabstarct: x\n",
-     [f"{REL}:1: abstract: warning: is missing; readers and the theme step rely on it",
+     [f"{REL}:1: warning: abstract: is missing; readers and the theme step rely on it",
       f"{REL}:2: abstarct: unknown key in a paper; did you mean 'abstract'?"]),
     ("title: A paper\ntags: [Deep Learning]\nabstract: x\n",
      [f"{REL}:2: tags: item 1: expected a tag of lowercase letters, digits and hyphens "
