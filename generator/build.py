@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.content import Catalog, load_catalog
+from generator.exports import export_files
 from generator.mkdocs_config import mkdocs_config
 from generator.output import render_site, write_mkdocs_config, write_tree
-from generator.pages import build_pages, navigation
+from generator.pages import build_pages, excerpt, navigation
 from generator.project import Project
 from generator.render import Renderer
 from generator.themes import Grouping, group_papers
@@ -20,8 +21,10 @@ def group(catalog: Catalog) -> Grouping:
 
 
 def generated_files(project: Project, catalog: Catalog, grouping: Grouping) -> dict[str, str]:
-    """Every file of build/docs, in memory."""
-    return build_pages(catalog, grouping, Renderer(project.theme_dir / "pages"))
+    """Every file of build/docs, in memory: the pages, then the exports MkDocs copies as they are."""
+    files = build_pages(catalog, grouping, Renderer(project.theme_dir / "pages"))
+    files.update(export_files(list(catalog.papers), grouping, catalog.config.site, excerpt))
+    return files
 
 
 def content_date(catalog: Catalog) -> dt.date:

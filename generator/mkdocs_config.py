@@ -34,6 +34,8 @@ def mkdocs_config(config: SiteConfig, project: Project, nav: list) -> dict:
             {"pymdownx.escapeall": {"hardbreak": False, "nbsp": False}}, "pymdownx.superfences",
         ],
         "extra_css": ["assets/readinglist.css"],
+        # Sorting and filtering of the all-papers table: a few lines of our own, no external script.
+        "extra_javascript": ["assets/javascripts/papers-table.js"],
         # The offline plugin would load this shim from a CDN; a vendored copy keeps the site self-contained.
         "extra": {"polyfills": ["assets/javascripts/iframe-worker-shim.js"]},
         "not_in_nav": "/papers/*.md",
@@ -51,11 +53,15 @@ def mkdocs_config(config: SiteConfig, project: Project, nav: list) -> dict:
 
 
 def palettes(primary: str, accent: str, dark_mode: bool) -> list[dict] | dict:
-    """Light palette, plus a dark one with a toggle when the curator wants it."""
+    """Light palette, plus a dark one with a toggle when the curator wants it.
+
+    The dark one follows the reader's system setting until they use the toggle.
+    """
     light = {"scheme": "default", "primary": primary, "accent": accent}
     if not dark_mode:
         return light
+    light["media"] = "(prefers-color-scheme: light)"
     light["toggle"] = {"icon": "material/weather-night", "name": "Switch to dark mode"}
-    dark = {"scheme": "slate", "primary": primary, "accent": accent,
+    dark = {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": primary, "accent": accent,
             "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}}
     return [light, dark]

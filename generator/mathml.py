@@ -1,0 +1,92 @@
+"""LaTeX math in plain text (abstracts) turned into MathML at build time: no script, works offline.
+
+Pure: text in, escaped HTML out. latex2mathml copies parts of its input into its output
+unescaped (\\text{...}, \\href{...}), so its MathML is rebuilt through an allow-list.
+"""
+from __future__ import annotations
+
+import re
+from html import escape
+from html.parser import HTMLParser
+
+from latex2mathml.converter import convert
+from markupsafe import Markup
+
+# Display math first, so `$$` is not read as two empty inline spans. Inline `$...$` follows the
+# Pandoc rule (no space inside the dollars, no digit right after) so prices such as $5 stay text.
+MATH = re.compile(
+    r"\$\$(?P<d1>.+?)\$\$"
+    r"|\\\[(?P<d2>.+?)\\\]"
+    r"|\\\((?P<i1>.+?)\\\)"
+    r"|(?<![\\$])\$(?P<i2>[^\s$](?:[^$]*?[^\s\\$])?)\$(?!\d)",
+    re.S,
+)
+
+MATHML_TAGS = frozenset(
+    "math mrow mi mn mo ms mtext mspace msub msup msubsup munder mover munderover mfrac msqrt mroot "
+    "mfenced menclose mpadded mphantom mstyle mtable mtr mtd mlabeledtr semantics annotation merror".split())
+MATHML_ATTRIBUTES = frozenset(
+    "xmlns display mathvariant stretchy fence separator separators open close lspace rspace accent "
+    "accentunder movablelimits linethickness columnalign rowalign columnspacing rowspacing width height "
+    "depth notation minsize maxsize symmetric largeop form scriptlevel displaystyle columnlines "
+    "rowlines frame framespacing equalrows equalcolumns encoding".split())
+
+
+class _AllowList(HTMLParser):
+    """Re-serialises markup keeping only MathML presentation elements and harmless attributes."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in MATHML_TAGS:
+            kept = "".join(f' {name}="{escape(value or "")}"' for name, value in attrs if name in MATHML_ATTRIBUTES)
+            self.out.append(f"<{tag}{kept}>")
+
+    def handle_endtag(self, tag):
+        if tag in MATHML_TAGS:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.out.append(escape(data, quote=False))
+
+
+def safe_mathml(markup: str) -> str:
+    """MathML with every element and attribute outside the allow-list dropped, text escaped."""
+    parser = _AllowList()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.out)
+
+
+def latex_to_mathml(latex: str, display: bool) -> str | None:
+    """One formula as safe MathML, or None when latex2mathml cannot read it."""
+    try:
+        markup = convert(latex.strip(), display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many kinds on malformed input; the text is then shown as written
+        return None
+    return safe_mathml(markup)
+
+
+def text_with_math(text: str | None) -> Markup:
+    """Plain text with its LaTeX math spans as MathML; everything else HTML-escaped."""
+    if not text:
+        return Markup("")
+    text = " ".join(text.split())
+    parts: list[str] = []
+    position = 0
+    for match in MATH.finditer(text):
+        latex = next(value for value in match.groupdict().values() if value is not None)
+        display = match.group("d1") is not None or match.group("d2") is not None
+        mathml = latex_to_mathml(latex, display)
+        parts.append(escape(text[position:match.start()], quote=False))
+        parts.append(mathml if mathml is not None else f"<code>{escape(match.group(0), quote=False)}</code>")
+        position = match.end()
+    parts.append(escape(text[position:], quote=False))
+    return Markup("".join(parts))
+
+
+def has_math(text: str | None) -> bool:
+    """Whether the text holds a math span (for tests and page data)."""
+    return bool(text and MATH.search(text))

@@ -1,0 +1,59 @@
+"""The curator's notes: Markdown rendered to HTML safely (raw HTML shown as text, only safe links).
+
+Pure: Markdown text in, HTML out. Notes arrive by pull request like any entry text, so they
+are treated as untrusted: no raw HTML, no images (they would fetch from other hosts), and
+links only to http(s) addresses or relative paths.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+SAFE_HREF = re.compile(r"^(?:https?://[^\s]+|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)[^\s]*)$")
+
+
+def safe_href(href: str) -> bool:
+    """An http(s) address or a relative path; never javascript:, data:, mailto: or protocol-relative."""
+    return bool(SAFE_HREF.match(href.strip())) and not re.search(r"[\x00-\x1f]", href)
+
+
+class _SafeLinks(Treeprocessor):
+    """Unsafe links become their text; images become their alt text."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if child.tag == "img":
+                    replacement = etree.Element("span")
+                    replacement.text = child.get("alt", "")
+                    replacement.tail = child.tail
+                    parent[index] = replacement
+                elif child.tag == "a":
+                    href = child.get("href", "")
+                    if not safe_href(href):
+                        del child.attrib["href"]
+                        child.tag = "span"
+                    else:
+                        child.attrib = {"href": href.strip(), "rel": "nofollow"}
+
+
+class _NoRawHtml(Extension):
+    """Raw HTML is escaped rather than passed through; links are checked after inline parsing."""
+
+    def extendMarkdown(self, md):
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_SafeLinks(md), "rl_safe_links", 0)
+
+
+def render_notes(text: str | None) -> Markup:
+    """Notes Markdown as HTML, safe to place in a page as is."""
+    if not text:
+        return Markup("")
+    converter = markdown.Markdown(extensions=[_NoRawHtml(), "sane_lists"], output_format="html")
+    return Markup(converter.convert(text))
