@@ -73,6 +73,7 @@ def render_site(project: Project, build_date: dt.date, strict: bool = True) -> N
 
     A failed render leaves the previous site/ as it was.
     """
+    import jinja2
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -89,7 +90,7 @@ def render_site(project: Project, build_date: dt.date, strict: bool = True) -> N
     try:
         config = load_config(str(project.mkdocs_file), site_dir=str(staging), strict=strict)
         mkdocs_build(config)
-    except (MkDocsException, SystemExit, OSError) as error:
+    except (MkDocsException, jinja2.TemplateError, SystemExit, OSError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         details = "\n".join(f"  {m}" for m in collector.messages) or f"  {error}"
         raise BuildError(f"MkDocs could not render the site; site/ was left as it was:\n{details}") from None
