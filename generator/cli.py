@@ -77,7 +77,8 @@ def serve(project, dev_addr):
 @cli.command(name="import")
 @project_option
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["dump"]), required=True, help="Format of SOURCE.")
+@click.option("--format", "fmt", type=click.Choice(["dump", "bibtex", "csv", "jsonl"]), required=True,
+              help="Format of SOURCE.")
 @click.option("--dry-run", is_flag=True, help="Show what would be created without writing.")
 def import_(project, source, fmt, dry_run):
     """Create one entry per paper found in SOURCE; existing entries are never overwritten."""
@@ -87,9 +88,154 @@ def import_(project, source, fmt, dry_run):
     verb = "Would create" if dry_run else "Created"
     for path in report.created:
         click.echo(f"{verb} {path}")
-    for paper_id, reason in report.skipped:
-        click.echo(f"Skipped {paper_id}: {reason}")
-    click.echo(f"{verb} {len(report.created)} entries, skipped {len(report.skipped)}.")
+    for where, reason in report.skipped:
+        click.echo(f"Skipped {where}: {reason}")
+    for problem in report.invalid:
+        click.echo(f"Invalid {problem}", err=True)
+    for problem in report.warnings:
+        click.echo(str(problem), err=True)
+    if report.unknown:
+        fields = ", ".join(f"{name} ({count})" for name, count in report.unknown.items())
+        kept = " (still in each entry's bibtex)" if fmt == "bibtex" else ""
+        click.echo(f"Not entry fields, ignored{kept}: {fields}", err=True)
+    invalid_records = len({problem.line for problem in report.invalid})
+    click.echo(f"{verb} {len(report.created)} entries, skipped {len(report.skipped)}, {invalid_records} invalid.")
+    if report.invalid:
+        sys.exit(1)
+
+
+# --bibtex reads a BibTeX file instead; the entry read is what fills the bibtex field.
+FLAGLESS_FIELDS = {"bibtex"}
+
+
+def entry_field_options(command):
+    """One --option per declared entry field, derived from the declaration; list fields repeat."""
+    from generator.importers import LIST_KINDS
+    from generator.schema import Paper, declared_fields
+
+    for declaration in reversed(declared_fields(Paper)):
+        if declaration.name in FLAGLESS_FIELDS:
+            continue
+        is_list = declaration.metadata["kind"] in LIST_KINDS
+        extra = " Repeat the option, or separate items with ';'." if is_list else ""
+        command = click.option(f"--{declaration.name.replace('_', '-')}", declaration.name, multiple=is_list,
+                               help=declaration.metadata["doc"] + extra)(command)
+    return command
+
+
+@cli.command()
+@project_option
+@click.option("--bibtex", "bibtex_file", type=click.File("r", encoding="utf-8"),
+              help="Read the paper from a BibTeX entry in FILE ('-' for standard input).")
+@click.option("--id", "paper_id", help="File name of the entry (default: made from the title).")
+@click.option("--interactive/--no-interactive", default=None,
+              help="Ask for each field (default: when no title is given and input is a terminal).")
+@click.option("--dry-run", is_flag=True, help="Check the new entry and show its path without writing.")
+@entry_field_options
+def add(project, bibtex_file, paper_id, interactive, dry_run, **fields):
+    """Create content/papers/<id>.yml from flags, a BibTeX entry or answers to prompts."""
+    from generator.entries import add_entry
+    from generator.schema import check_slug, Invalid
+
+    values = bibtex_values(bibtex_file) if bibtex_file else {}
+    values.update(flag_values(fields))
+    if interactive is None:
+        interactive = not values and sys.stdin.isatty()
+    if interactive:
+        values = prompt_values(values)
+    if paper_id is not None:
+        try:
+            paper_id = check_slug(paper_id)
+        except Invalid as invalid:
+            raise click.BadParameter(str(invalid), param_hint="--id") from None
+    added = add_entry(project, values, paper_id=paper_id, dry_run=dry_run)
+    click.echo(f"{'Would create' if dry_run else 'Created'} {added.path}")
+    for problem in added.warnings:
+        click.echo(f"warning: {problem.key}: {problem.message}", err=True)
+    print_suggestions(added)
+
+
+def bibtex_values(stream) -> dict:
+    """The values of the single entry in a BibTeX file."""
+    from generator.entries import parse_source
+
+    display = "standard input" if stream.name == "<stdin>" else stream.name
+    drafts = parse_source(stream.read(), "bibtex", display)
+    if len(drafts) != 1:
+        raise click.BadParameter(f"{display} holds {len(drafts)} entries; `add` takes one "
+                                 "(use `readinglist import --format bibtex` for several)", param_hint="--bibtex")
+    if drafts[0].unknown:
+        click.echo(f"Not entry fields, kept only in the entry's bibtex: {', '.join(drafts[0].unknown)}", err=True)
+    return drafts[0].values
+
+
+def flag_values(fields: dict) -> dict:
+    """The given flags as entry values; list flags accept repeats and ';'-separated items."""
+    from generator.importers import LIST_KINDS, convert, split_list
+    from generator.schema import Paper, declared_fields
+
+    kinds = {f.name: f.metadata["kind"] for f in declared_fields(Paper)}
+    values = {}
+    for name, given in fields.items():
+        if given in (None, ()):
+            continue
+        if kinds[name] in LIST_KINDS:
+            given = [item for text in given for item in split_list(name, text)]
+        values[name] = convert(kinds[name], name, given)
+    return values
+
+
+def prompt_values(values: dict) -> dict:
+    """Ask for each field not given yet; a value that does not fit its field is asked again."""
+    from generator.importers import LIST_KINDS
+    from generator.schema import Paper, declared_fields
+
+    answers = dict(values)
+    for declaration in declared_fields(Paper):
+        if declaration.name in answers or declaration.name in PROMPT_SKIPPED:
+            continue
+        is_list = declaration.metadata["kind"] in LIST_KINDS
+        label = f"{declaration.name} ({declaration.metadata['doc'].rstrip('.')}" + ("; separate with ;)" if is_list else ")")
+        required = declaration.metadata["required"]
+        answer = click.prompt(label, default=None if required else "", show_default=False,
+                              value_proc=functools.partial(prompted_value, declaration))
+        if answer not in (None, "", []):
+            answers[declaration.name] = answer
+    return answers
+
+
+# Fields a person would not type when adding a paper: the date is today's, the rest is curation.
+PROMPT_SKIPPED = {"added", "distinct_from", "bibtex", "theme"}
+
+
+def prompted_value(declaration, text: str):
+    """Convert and check one typed answer, so click asks again with the reason when it is wrong."""
+    from generator.importers import LIST_KINDS, convert, split_list
+    from generator.schema import Invalid, check_value
+
+    kind = declaration.metadata["kind"]
+    if not text.strip():
+        if declaration.metadata["required"]:
+            raise click.BadParameter("this field is required")
+        return ""
+    value = convert(kind, declaration.name, split_list(declaration.name, text) if kind in LIST_KINDS else text)
+    try:
+        check_value(declaration, value)
+    except Invalid as invalid:
+        raise click.BadParameter(str(invalid)) from None
+    return value
+
+
+def print_suggestions(added) -> None:
+    if not added.suggestions:
+        click.echo("Theme suggestions: too few papers to compare yet.")
+        return
+    if added.curated:
+        click.echo("Theme suggestions (pin one with 'theme: <slug>' in the entry):")
+    else:
+        click.echo("Likely themes (chosen automatically at build time; pins need content/themes.yml):")
+    for rank, (slug, name, score) in enumerate(added.suggestions, start=1):
+        click.echo(f"  {rank}. {name} [{slug}] {score:.2f}")
 
 
 @cli.command()
@@ -121,14 +267,80 @@ def themes(project, as_json):
 
 @cli.command()
 @project_option
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(project, strict):
-    """Validate every entry, content/themes.yml and site_config.yml without building."""
-    from generator.content import load_catalog
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output for people or for tools.")
+def check(project, paths, strict, fmt):
+    """Validate every entry, content/themes.yml and site_config.yml without building.
 
-    catalog = load_catalog(project, strict=strict)
-    print_warnings(catalog)
-    click.echo(f"{len(catalog.papers)} entries checked: no errors.")
+    With PATHS (as pre-commit passes them), only problems of those files and of the shared
+    files are reported, and theme suggestions are shown for those entries only.
+    """
+    import json
+    import os
+
+    from generator.checks import github_annotation, result_json, result_text
+
+    rels = [project_path(project, path) for path in paths]
+    result = check_result(project, rels, strict)
+    if fmt == "json":
+        click.echo(json.dumps(result_json(result), indent=2, ensure_ascii=False))
+    else:
+        click.echo(result_text(result))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for problem in result.problems:
+            click.echo(github_annotation(problem))
+    if result.failing:
+        sys.exit(1)
+
+
+def check_result(project, rels: list[str], strict: bool):
+    """Inspect the whole project, keep the problems of the given files, rank themes for unpinned entries."""
+    from generator.checks import CheckResult, select_problems
+    from generator.content import Catalog, inspect_content
+
+    inspection = inspect_content(project)
+    problems = select_problems(inspection.problems, rels, project.relative(project.papers_dir))
+    suggestions = {}
+    if inspection.curated and inspection.papers:
+        from generator.build import group
+
+        grouping = group(Catalog(inspection.config, inspection.papers, inspection.curated, ()))
+        wanted = set(rels)
+        suggestions = {p.id: grouping.placements[p.id].suggestions[:3] for p in inspection.papers
+                       if not p.theme and (not wanted or p.source in wanted)}
+    return CheckResult(len(inspection.papers), tuple(problems), strict, suggestions, bool(inspection.curated))
+
+
+def project_path(project, path: Path) -> str:
+    """A path given on the command line as a project-relative one; outside the project is misuse."""
+    rel = project.relative(path.resolve())
+    if Path(rel).is_absolute():
+        raise click.UsageError(f"{path} is not inside the project folder {project.root}")
+    return rel
+
+
+@cli.command()
+@project_option
+@click.option("--write", is_flag=True, help="Write schema/paper.schema.json instead of printing it.")
+@click.option("--check", "check_only", is_flag=True, help="Fail when schema/paper.schema.json is out of date.")
+def schema(project, write, check_only):
+    """The JSON Schema of an entry file, generated from generator/schema.py, for editors."""
+    from generator.schema import paper_json_schema_text
+
+    text = paper_json_schema_text()
+    path = project.root / "schema" / "paper.schema.json"
+    if check_only:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            raise click.ClickException(f"{project.relative(path)} is out of date; run `readinglist schema --write`")
+        click.echo(f"{project.relative(path)} is up to date.")
+    elif write:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {project.relative(path)}")
+    else:
+        click.echo(text, nl=False)
 
 
 def main():

@@ -14,10 +14,11 @@ from typing import Any
 
 import yaml
 
+from generator import checks
 from generator.errors import ContentError, Problem
 from generator.project import Project
 from generator.schema import (
-    SLUG_RE, CuratedTheme, Invalid, Paper, SiteConfig, check_value, config_sections, declared_fields,
+    SLUG_RE, CuratedTheme, Invalid, Paper, SiteConfig, VocabularyTag, check_value, config_sections, declared_fields,
 )
 
 
@@ -129,6 +130,19 @@ def validate_mapping(cls, data: Any, doc: YamlDocument, rel: str, prefix: str = 
 
 def paper_from_yaml(text: str, rel: str, stem: str) -> tuple[Paper | None, list[Problem]]:
     """Validate one entry file's text; the paper is None when any error was found."""
+    paper, problems, _ = _paper_and_document(text, rel, stem)
+    return paper, problems
+
+
+def paper_from_values(values: dict, paper_id: str, rel: str, line: int = 1) -> tuple[Paper | None, list[Problem]]:
+    """Validate a new entry's values (from flags, BibTeX, CSV...) exactly as if read from its file."""
+    values, problems = validate_mapping(Paper, values, YamlDocument(values, {".": line}), rel)
+    if any(p.is_error for p in problems):
+        return None, problems
+    return Paper(id=paper_id, source=rel, **values), problems
+
+
+def _paper_and_document(text: str, rel: str, stem: str) -> tuple[Paper | None, list[Problem], YamlDocument | None]:
     problems = []
     if not SLUG_RE.match(stem):
         problems.append(Problem(rel, None, None, "the file name must be lowercase letters, digits and "
@@ -136,12 +150,12 @@ def paper_from_yaml(text: str, rel: str, stem: str) -> tuple[Paper | None, list[
     doc, parse_problems = parse_yaml(text, rel)
     problems += parse_problems
     if doc is None:
-        return None, problems
+        return None, problems, None
     values, field_problems = validate_mapping(Paper, doc.data, doc, rel)
     problems += field_problems
     if any(p.is_error for p in problems):
-        return None, problems
-    return Paper(id=stem, source=rel, **values), problems
+        return None, problems, doc
+    return Paper(id=stem, source=rel, **values), problems, doc
 
 
 def curated_from_yaml(text: str, rel: str) -> tuple[list[CuratedTheme], list[Problem]]:
@@ -171,6 +185,31 @@ def _themes_list(doc: YamlDocument, rel: str) -> tuple[list, list[Problem]]:
         return data["themes"], []
     return [], [Problem(rel, 1, "themes", "expected 'themes:' followed by a list of mappings, "
                                            "each with slug, name and description")]
+
+
+def vocabulary_from_yaml(text: str, rel: str) -> tuple[list[VocabularyTag], list[Problem]]:
+    """Validate content/tags.yml: `tags:` then a list of tags, each a slug or a slug/description mapping."""
+    doc, problems = parse_yaml(text, rel)
+    if doc is None:
+        return [], problems
+    data = doc.data
+    if not (isinstance(data, dict) and isinstance(data.get("tags"), list) and set(data) == {"tags"}):
+        return [], problems + [Problem(rel, 1, "tags", "expected 'tags:' followed by a list of tags, each "
+                                                        "like '- in-context-learning' or a mapping with slug "
+                                                        "and description")]
+    tags, seen = [], set()
+    for index, item in enumerate(data["tags"]):
+        item = {"slug": item} if isinstance(item, str) else item
+        values, item_problems = validate_mapping(VocabularyTag, item, doc, rel, prefix=f"tags.{index}.",
+                                                 unknown="warning")
+        problems += item_problems
+        if values.get("slug") in seen:
+            problems.append(Problem(rel, doc.lines.get(f"tags.{index}"), f"tags.{index}",
+                                    f"'{values['slug']}' is declared twice"))
+        elif "slug" in values:
+            seen.add(values["slug"])
+            tags.append(VocabularyTag(**values))
+    return tags, problems
 
 
 def config_from_yaml(text: str, rel: str) -> tuple[SiteConfig, list[Problem]]:
@@ -222,9 +261,9 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(rel, None, None, f"is not UTF-8 text ({error.reason} at byte {error.start})")]
 
 
-def load_papers(project: Project) -> tuple[tuple[Paper, ...], dict[str, int], list[Problem]]:
-    """Read and validate every content/papers/*.yml, in id order, whatever the listing order."""
-    papers, theme_lines, problems = [], {}, []
+def load_papers(project: Project) -> tuple[tuple[Paper, ...], dict[str, dict[str, int]], list[Problem]]:
+    """Read and validate every content/papers/*.yml, in id order; also the line of each key, by id."""
+    papers, lines, problems = [], {}, []
     if not project.papers_dir.is_dir():
         rel = project.relative(project.papers_dir)
         return (), {}, [Problem(rel, None, None, "folder not found; entries live in content/papers/<id>.yml")]
@@ -239,14 +278,12 @@ def load_papers(project: Project) -> tuple[tuple[Paper, ...], dict[str, int], li
         problems += read_problems
         if text is None:
             continue
-        paper, entry_problems = paper_from_yaml(text, rel, path.stem)
+        paper, entry_problems, doc = _paper_and_document(text, rel, path.stem)
         problems += entry_problems
         if paper is not None:
             papers.append(paper)
-            if paper.theme:
-                doc, _ = parse_yaml(text, rel)
-                theme_lines[paper.id] = doc.lines.get("theme")
-    return tuple(papers), theme_lines, problems
+            lines[paper.id] = doc.lines
+    return tuple(papers), lines, problems
 
 
 def load_curated(project: Project) -> tuple[list[CuratedTheme], list[Problem]]:
@@ -272,17 +309,57 @@ def load_config(project: Project) -> tuple[SiteConfig, list[Problem]]:
     return config_from_yaml(text, rel)
 
 
-def load_catalog(project: Project, strict: bool = False) -> Catalog:
-    """Load and validate all content; raises ContentError listing every problem found."""
+def load_vocabulary(project: Project) -> tuple[list[VocabularyTag], list[Problem]]:
+    """Read content/tags.yml when the curator keeps a tag vocabulary."""
+    path = vocabulary_file(project)
+    if not path.exists():
+        return [], []
+    rel = project.relative(path)
+    text, problems = read_text(path, rel)
+    if text is None:
+        return [], problems
+    return vocabulary_from_yaml(text, rel)
+
+
+def vocabulary_file(project: Project) -> Path:
+    return project.content_dir / "tags.yml"
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """Everything read from a project, valid or not, with every problem found in it."""
+
+    config: SiteConfig
+    papers: tuple[Paper, ...]
+    curated: tuple[CuratedTheme, ...]
+    vocabulary: tuple[VocabularyTag, ...]
+    lines: dict[str, dict[str, int]]
+    problems: tuple[Problem, ...]
+
+    def failing(self, strict: bool = False) -> list[Problem]:
+        return [p for p in self.problems if p.is_error or strict]
+
+
+def inspect_content(project: Project) -> Inspection:
+    """Read and check all content without failing: the shared first step of build, check and add."""
     config, problems = load_config(project)
     curated, curated_problems = load_curated(project)
-    papers, theme_lines, paper_problems = load_papers(project)
-    problems += curated_problems + paper_problems
+    vocabulary, vocabulary_problems = load_vocabulary(project)
+    papers, lines, paper_problems = load_papers(project)
+    problems += curated_problems + vocabulary_problems + paper_problems
+    theme_lines = {paper_id: key_lines["theme"] for paper_id, key_lines in lines.items() if "theme" in key_lines}
     problems += pin_problems(papers, curated, project.relative(project.themes_file), theme_lines)
+    problems += checks.duplicate_problems(papers, lines)
+    problems += checks.vocabulary_problems(papers, vocabulary, project.relative(vocabulary_file(project)), lines)
     if not papers and not any(p.is_error for p in problems):
         problems.append(Problem(project.relative(project.papers_dir), None, None,
                                 "holds no entries; add one with `readinglist add` or `readinglist import`"))
-    failing = [p for p in problems if p.is_error or strict]
-    if failing:
-        raise ContentError(problems)
-    return Catalog(config, papers, tuple(curated), tuple(sorted(problems)))
+    return Inspection(config, papers, tuple(curated), tuple(vocabulary), lines, tuple(sorted(problems)))
+
+
+def load_catalog(project: Project, strict: bool = False) -> Catalog:
+    """Load and validate all content; raises ContentError listing every problem found."""
+    inspection = inspect_content(project)
+    if inspection.failing(strict):
+        raise ContentError(list(inspection.problems))
+    return Catalog(inspection.config, inspection.papers, inspection.curated, inspection.problems)

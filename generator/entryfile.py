@@ -28,6 +28,11 @@ def slugify(text: str, max_length: int = MAX_ID_LENGTH) -> str:
     return slug or (words[0][:max_length] if words else "paper")
 
 
+def paper_values(paper: Paper) -> dict:
+    """A paper's declared fields as the values entry_text writes."""
+    return {f.name: getattr(paper, f.name) for f in declared_fields(Paper)}
+
+
 def entry_text(values: dict) -> str:
     """The YAML text of an entry: schema comment first, then fields in their declared order."""
     ordered = {}
@@ -55,10 +60,13 @@ _EntryDumper.add_representer(dt.date, lambda d, v: d.represent_scalar("tag:yaml.
 
 @dataclass
 class WriteReport:
-    """What a batch of new entries did: created paths and skipped ids with the reason."""
+    """What a batch of new entries did: created paths, skipped and invalid records, ignored fields."""
 
     created: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    invalid: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    unknown: dict[str, int] = field(default_factory=dict)
 
 
 def unique_id(title: str, taken: set[str]) -> str:

@@ -128,12 +128,22 @@ def check_doi(value: Any) -> str:
 
 
 def check_arxiv(value: Any) -> str:
-    text = value if isinstance(value, str) else str(value) if isinstance(value, float) else value
-    text = check_text(text)
+    if isinstance(value, float):
+        # YAML reads an unquoted 2401.10 as the number 2401.1, losing the id's trailing zero.
+        raise Invalid(f"expected an arXiv id in quotes, such as '2401.01234', found {describe(value)}")
+    text = check_text(value)
     text = re.sub(r"^(?:arxiv:|https?://arxiv\.org/(?:abs|pdf)/)", "", text, flags=re.I).removesuffix(".pdf")
     if not ARXIV_RE.match(text):
         raise Invalid(f"expected an arXiv id such as 2401.01234, found {text[:60]!r}")
     return text
+
+
+def check_slug_list(value: Any) -> tuple[str, ...]:
+    items = check_text_list(value)
+    for index, item in enumerate(items, start=1):
+        if not SLUG_RE.match(item):
+            raise Invalid(f"item {index}: expected an entry id (its file name without .yml), found {item!r}")
+    return items
 
 
 def check_count(value: Any) -> int | str:
@@ -178,7 +188,8 @@ KINDS: dict[str, Kind] = {
     "tags": Kind(check_tags, {"type": "array", "uniqueItems": True,
                               "items": {"type": "string", "pattern": SLUG_RE.pattern}}),
     "doi": Kind(check_doi, {"type": "string", "pattern": "^(https?://(dx\\.)?doi\\.org/|doi:)?10\\.\\d{4,9}/\\S+$"}),
-    "arxiv": Kind(check_arxiv, {"type": "string"}),
+    "arxiv": Kind(check_arxiv, {"type": "string", "pattern": "^(arxiv:|https?://arxiv\\.org/(abs|pdf)/)?\\S+$"}),
+    "slug_list": Kind(check_slug_list, {"type": "array", "items": {"type": "string", "pattern": SLUG_RE.pattern}}),
     "count": Kind(check_count, {"oneOf": [{"const": "auto"}, {"type": "integer", "minimum": 1}]}),
     "int": Kind(check_int, {"type": "integer"}),
     "bool": Kind(check_bool, {"type": "boolean"}),
@@ -208,6 +219,9 @@ class Paper:
     code: tuple[str, ...] = declared("url_list", "Links to code repositories or project pages.", default=())
     tags: tuple[str, ...] = declared("tags", "Free tags: lowercase words joined by hyphens.", default=())
     theme: str | None = declared("slug", "Slug of a curated theme in content/themes.yml; pins the paper to it.")
+    distinct_from: tuple[str, ...] = declared(
+        "slug_list", "Ids of entries with a similar title that are different papers (silences the duplicate check).",
+        default=())
     added: dt.date | None = declared("date", "Date the paper joined the list (YYYY-MM-DD).")
     notes: str | None = declared("markdown", "The curator's notes, in Markdown.")
     bibtex: str | None = declared("text", "A BibTeX entry to show instead of the generated one.")
@@ -293,3 +307,43 @@ def paper_json_schema() -> dict:
         "additionalProperties": False,
         "properties": properties,
     }
+
+
+def paper_json_schema_text() -> str:
+    """The committed schema/paper.schema.json, byte for byte (a test compares them)."""
+    import json
+
+    return json.dumps(paper_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class VocabularyTag:
+    """A tag the curator declared in content/tags.yml."""
+
+    slug: str = declared("slug", "The tag as entries write it, such as 'in-context-learning'.", required=True)
+    description: str | None = declared("text", "What the tag covers.")
+
+
+# Names other formats (BibTeX fields, CSV headers, JSON keys) use for an entry field; every
+# declared field name is also accepted as itself, so only the differing names are listed.
+FIELD_ALIASES: dict[str, str] = {
+    "author": "authors",
+    "journal": "venue",
+    "booktitle": "venue",
+    "eprint": "arxiv",
+    "keywords": "tags",
+    "tag": "tags",
+    "howpublished": "url",
+    "link": "url",
+    "summary": "abstract",
+    "repo": "code",
+}
+
+
+def field_for(name: str) -> str | None:
+    """The entry field a foreign field name stands for, or None when it is not one of ours."""
+    key = name.strip().lower().replace(" ", "_").replace("-", "_")
+    declared_names = {f.name for f in declared_fields(Paper)}
+    if key in declared_names:
+        return key
+    return FIELD_ALIASES.get(key)

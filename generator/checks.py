@@ -1,0 +1,321 @@
+"""Checks across entries: duplicates and the tag vocabulary. Pure: papers in, problems out.
+
+load_catalog calls these, so `readinglist build` and `readinglist check` report the same
+problems; `add` and `import` ask the same DuplicateIndex before writing a new entry.
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+from urllib.parse import urlsplit
+
+from generator.errors import Problem
+from generator.schema import Paper, VocabularyTag
+
+# Two titles at least this alike (difflib ratio of their normalized forms) are near duplicates.
+NEAR_RATIO = 0.9
+# Each title is indexed under its rarest words only, so near-duplicate candidates come from
+# short posting lists instead of comparing every pair (10k entries would be 50M pairs).
+BLOCKING_WORDS = 3
+
+VERSION_SUFFIX_RE = re.compile(
+    r"\s+v\d+$"
+    r"|\s*[(\[][^()\[\]]*\b(?:version|abstract|preprint|draft)[)\]]$"
+    r"|[\s:,-]+(?:extended|full|long|short|revised|updated|journal|conference|camera[- ]ready)\s+"
+    r"(?:version|abstract)$"
+)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A paper that repeats an earlier one: which, by what key, and how sure we are."""
+
+    paper: Paper
+    original: Paper
+    key: str
+    reason: str
+    near: bool = False
+
+
+def plain_title(title: str) -> str:
+    """A title reduced to lowercase ASCII words: case, accents and punctuation do not count."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def normalize_title(title: str) -> str:
+    """A title without case, punctuation or a version suffix such as 'v2' or '(extended version)'."""
+    text = " ".join(title.lower().split())
+    while (stripped := strip_version_suffix(text)) != text and stripped:
+        text = stripped
+    return plain_title(text)
+
+
+def strip_version_suffix(text: str) -> str:
+    # Searching only the tail keeps the end-anchored pattern from rescanning long titles.
+    tail_start = max(0, len(text) - 48)
+    match = VERSION_SUFFIX_RE.search(text, tail_start)
+    return text[:match.start()].rstrip(" :-,") if match else text
+
+
+def normalize_url(url: str) -> str:
+    """A URL compared loosely: no scheme, 'www.', fragment or trailing slash; host in lowercase."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{host}{parts.path.rstrip('/')}{query}"
+
+
+ARXIV_URL_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/([^?#]+?)(?:v\d+)?(?:\.pdf)?$")
+DOI_URL_RE = re.compile(r"doi\.org/(10\.\S+)$")
+
+
+def identifiers(paper: Paper) -> list[tuple[str, str, str]]:
+    """(field, kind, value) of every identifier of a paper; arXiv and doi.org links count as ids."""
+    found = []
+    if paper.doi:
+        found.append(("doi", "DOI", paper.doi.lower()))
+    if paper.arxiv:
+        found.append(("arxiv", "arXiv id", re.sub(r"v\d+$", "", paper.arxiv.lower())))
+    for name in ("url", "pdf"):
+        url = getattr(paper, name)
+        if not url:
+            continue
+        loose = normalize_url(url)
+        if match := ARXIV_URL_RE.search(loose):
+            found.append((name, "arXiv id", match.group(1)))
+        elif match := DOI_URL_RE.search(loose):
+            found.append((name, "DOI", match.group(1)))
+        else:
+            found.append((name, "URL", loose))
+    return list(dict.fromkeys(found))
+
+
+def title_words(normalized: str) -> list[str]:
+    return sorted(set(normalized.split()))
+
+
+class DuplicateIndex:
+    """Papers seen so far, looked up by identifier, by normalized title and by rare title words."""
+
+    def __init__(self, papers: Iterable[Paper] = (), word_counts: Counter | None = None):
+        self.by_id: dict[tuple[str, str], Paper] = {}
+        self.by_title: dict[str, Paper] = {}
+        self.by_word: dict[str, list[tuple[str, frozenset, Paper]]] = defaultdict(list)
+        papers = list(papers)
+        self.word_counts = word_counts if word_counts is not None else Counter(
+            w for p in papers for w in title_words(normalize_title(p.title)))
+        for paper in papers:
+            self.add(paper)
+
+    def rare_words(self, normalized: str) -> list[str]:
+        """The title's words that fewest titles share; ties broken alphabetically for determinism."""
+        return sorted(title_words(normalized), key=lambda w: (self.word_counts[w], w))[:BLOCKING_WORDS]
+
+    def add(self, paper: Paper) -> None:
+        for _, kind, value in identifiers(paper):
+            self.by_id.setdefault((kind, value), paper)
+        normalized = normalize_title(paper.title)
+        self.by_title.setdefault(normalized, paper)
+        words = frozenset(normalized.split())
+        for word in self.rare_words(normalized):
+            self.by_word[word].append((normalized, words, paper))
+
+    def match(self, paper: Paper) -> Duplicate | None:
+        """The first earlier paper this one repeats, by identifier, then title, then near title."""
+        for name, kind, value in identifiers(paper):
+            if (original := self.by_id.get((kind, value))) and original.id != paper.id:
+                return Duplicate(paper, original, name, f"has the same {kind} ({value})")
+        if paper.title is None:
+            return None
+        return self._title_match(paper)
+
+    def _title_match(self, paper: Paper) -> Duplicate | None:
+        normalized = normalize_title(paper.title)
+        allowed = lambda other: other.id != paper.id and other.id not in paper.distinct_from \
+            and paper.id not in other.distinct_from
+        original = self.by_title.get(normalized)
+        if original and allowed(original):
+            same = plain_title(original.title) == plain_title(paper.title)
+            reason = "has the same title" if same else f"has the same title but for a version suffix " \
+                                                       f"({original.title!r})"
+            return Duplicate(paper, original, "title", reason, near=not same)
+        best, seen, words = None, set(), frozenset(normalized.split())
+        for word in self.rare_words(normalized):
+            for other_title, other_words, other in self.by_word.get(word, ()):
+                if other.id in seen or not allowed(other) or not could_be_near(words, other_words):
+                    continue
+                seen.add(other.id)
+                ratio = title_similarity(normalized, other_title)
+                if ratio >= NEAR_RATIO and (best is None or ratio > best[0]):
+                    best = (ratio, other)
+        if best:
+            return Duplicate(paper, best[1], "title", f"has a nearly identical title ({best[1].title!r}, "
+                                                      f"{best[0]:.0%} alike)", near=True)
+        return None
+
+
+def could_be_near(a: frozenset, b: frozenset) -> bool:
+    """Cheap filter before difflib: titles a few edits apart share most of their words."""
+    return len(a) <= 2 or len(b) <= 2 or 2 * len(a & b) >= max(len(a), len(b))
+
+
+def title_similarity(a: str, b: str) -> float:
+    """difflib's ratio of two normalized titles, skipping the full computation when it cannot reach NEAR_RATIO."""
+    if 2 * min(len(a), len(b)) < NEAR_RATIO * (len(a) + len(b)):
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < NEAR_RATIO or matcher.quick_ratio() < NEAR_RATIO:
+        return 0.0
+    return matcher.ratio()
+
+
+def find_duplicates(papers: Sequence[Paper]) -> list[Duplicate]:
+    """Every paper that repeats one earlier in id order (each pair reported once)."""
+    ordered = sorted(papers, key=lambda p: p.id)
+    counts = Counter(w for p in ordered for w in title_words(normalize_title(p.title)))
+    index = DuplicateIndex(word_counts=counts)
+    found = []
+    for paper in ordered:
+        if duplicate := index.match(paper):
+            found.append(duplicate)
+        index.add(paper)
+    return found
+
+
+def duplicate_message(duplicate: Duplicate, keep_both: str = "add 'distinct_from: [{id}]' to this entry") -> str:
+    """What a contributor reads about a duplicate; title matches say how to keep both papers."""
+    original = duplicate.original
+    keep_both = keep_both.format(id=original.id)
+    if duplicate.near:
+        return (f"looks like a duplicate of {original.source}, which {duplicate.reason}; if they are "
+                f"different papers, {keep_both}")
+    if duplicate.key == "title":
+        return (f"duplicate of {original.source}, which {duplicate.reason}; keep one entry, or if they are "
+                f"different papers {keep_both}")
+    return f"duplicate of {original.source}, which {duplicate.reason}; keep one entry"
+
+
+def duplicate_problems(papers: Sequence[Paper], lines: dict[str, dict[str, int]]) -> list[Problem]:
+    """Duplicates as problems on the later file: same identifier or title are errors, near ones warnings."""
+    problems = []
+    for duplicate in find_duplicates(papers):
+        paper = duplicate.paper
+        line = lines.get(paper.id, {}).get(duplicate.key)
+        severity = "warning" if duplicate.near else "error"
+        problems.append(Problem(paper.source, line, duplicate.key, duplicate_message(duplicate), severity))
+    return problems
+
+
+def vocabulary_problems(papers: Sequence[Paper], vocabulary: Sequence[VocabularyTag], vocabulary_rel: str,
+                        lines: dict[str, dict[str, int]]) -> list[Problem]:
+    """Tags outside content/tags.yml, as warnings naming the closest declared tag."""
+    known = [tag.slug for tag in vocabulary]
+    if not known:
+        return []
+    problems = []
+    for paper in papers:
+        for index, tag in enumerate(paper.tags):
+            if tag in known:
+                continue
+            close = difflib.get_close_matches(tag, known, n=1, cutoff=0.6)
+            hint = f"closest existing tag: '{close[0]}'" if close else f"add it to {vocabulary_rel} or pick one there"
+            line = lines.get(paper.id, {}).get(f"tags.{index}")
+            problems.append(Problem(paper.source, line, "tags",
+                                    f"'{tag}' is not in {vocabulary_rel}; {hint}", "warning"))
+    return problems
+
+
+# Reporting `readinglist check`: the result as text for people, JSON for tools, annotations for GitHub.
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What `check` found: the problems reported, which of them fail the run, theme suggestions."""
+
+    entries: int
+    problems: tuple[Problem, ...]
+    strict: bool
+    suggestions: dict[str, tuple[tuple[str, float], ...]]
+    curated: bool
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+    @property
+    def failing(self) -> bool:
+        return bool(self.errors or (self.strict and self.warnings))
+
+
+def select_problems(problems: Sequence[Problem], paths: Sequence[str], papers_rel: str) -> list[Problem]:
+    """The problems of the given files plus those of shared files (config, themes, tags); all without paths."""
+    if not paths:
+        return list(problems)
+    wanted = set(paths)
+    return [p for p in problems if p.path in wanted or not p.path.startswith(papers_rel + "/")]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def result_text(result: CheckResult) -> str:
+    """Problems one per line as path:line: key: message, then suggestions, then a verdict line."""
+    lines = [str(p) for p in result.problems]
+    if result.suggestions:
+        lines.append("Theme suggestions for unpinned entries (pin one with 'theme: <slug>'):")
+        for paper_id, ranked in result.suggestions.items():
+            lines.append(f"  {paper_id}: " + ", ".join(f"{slug} {score:.2f}" for slug, score in ranked))
+    elif not result.curated:
+        lines.append("No curated themes (content/themes.yml), so nothing to pin; "
+                     "`readinglist themes` shows the automatic grouping.")
+    verdict = "failed" if result.failing else "passed"
+    strict = " (strict: warnings fail)" if result.strict and result.warnings else ""
+    lines.append(f"Checked {plural(result.entries, 'entry').replace('entrys', 'entries')}: "
+                 f"{plural(result.errors, 'error')}, {plural(result.warnings, 'warning')}; {verdict}{strict}.")
+    return "\n".join(lines)
+
+
+def result_json(result: CheckResult) -> dict:
+    """The check result for tools; the same facts as the text."""
+    return {
+        "passed": not result.failing,
+        "strict": result.strict,
+        "entries": result.entries,
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "problems": [{"path": p.path, "line": p.line, "key": p.key, "message": p.message, "severity": p.severity}
+                     for p in result.problems],
+        "suggestions": {paper_id: [{"theme": slug, "score": round(score, 3)} for slug, score in ranked]
+                        for paper_id, ranked in result.suggestions.items()},
+    }
+
+
+def github_annotation(problem: Problem) -> str:
+    """A GitHub Actions workflow command that shows the problem on the file in the pull request."""
+    level = "error" if problem.is_error else "warning"
+    properties = [f"file={_escape_property(problem.path)}"]
+    if problem.line is not None:
+        properties.append(f"line={problem.line}")
+    properties.append(f"title={_escape_property('readinglist check')}")
+    message = f"{problem.key}: {problem.message}" if problem.key else problem.message
+    return f"::{level} {','.join(properties)}::{_escape_data(message)}"
+
+
+def _escape_data(text: str) -> str:
+    # The escapes GitHub's workflow command parser expects (actions/toolkit command.ts).
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
