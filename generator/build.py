@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from generator.contribute import PAGE as CONTRIBUTE, contribute_page, contributing_text
 from generator.content import Catalog, load_catalog
 from generator.exports import export_files
 from generator.mkdocs_config import mkdocs_config
@@ -24,6 +25,7 @@ def generated_files(project: Project, catalog: Catalog, grouping: Grouping) -> d
     """Every file of build/docs, in memory: the pages, then the exports MkDocs copies as they are."""
     files = build_pages(catalog, grouping, Renderer(project.theme_dir / "pages"))
     files.update(export_files(list(catalog.papers), grouping, catalog.config.site, excerpt))
+    files[CONTRIBUTE] = contribute_page(contributing_text(project), catalog.config.site)
     return files
 
 

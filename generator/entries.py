@@ -154,12 +154,12 @@ def add_entry(project: Project, values: dict, paper_id: str | None = None, dry_r
     errors = [p for p in problems if p.is_error]
     if errors:
         raise ReadingListError("the new entry has problems:\n" + "\n".join(f"  {p.key}: {p.message}" for p in errors))
-    if path.exists():
-        raise ReadingListError(f"{rel} already exists ({existing_title(inspection.papers, paper_id)}); "
-                               "if this is another paper, choose its id with --id")
     if duplicate := DuplicateIndex(inspection.papers).match(paper):
         raise ReadingListError("not added: " + duplicate_message(
             duplicate, "add it again with --distinct-from {id}"))
+    if path.exists():
+        raise ReadingListError(f"{rel} already exists ({existing_title(inspection.papers, paper_id)}); "
+                               "if this is another paper, choose its id with --id")
     write_papers(project, [paper], dry_run=dry_run)
     suggestions = theme_suggestions(inspection, paper)
     return Added(rel, paper, tuple(p for p in problems if not p.is_error), suggestions, bool(inspection.curated))

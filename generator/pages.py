@@ -177,4 +177,5 @@ def navigation(grouping: Grouping) -> list:
         {"Themes": [{theme.name: theme_path(theme.slug)} for theme in grouping.themes]},
         {"All papers": ALL_PAPERS},
         {"Tags": TAGS},
+        {"Contribute": "contribute.md"},
     ]

@@ -1,0 +1,50 @@
+"""The site's "Contribute" page, adapted from the project's CONTRIBUTING.md."""
+from __future__ import annotations
+
+import re
+
+from generator.project import Project
+from generator.schema import SiteSection
+
+PAGE = "contribute.md"
+# Shown by projects that have no CONTRIBUTING.md of their own.
+FALLBACK_TEXT = """\
+# Contribute
+
+Each paper of this list is one small YAML file in `content/papers/`. To suggest a paper, add a
+file there by pull request (`readinglist add` writes it for you), or ask the curator.
+"""
+# [label](target) where target is not a web address, a mail address or an in-page anchor.
+RELATIVE_LINK_RE = re.compile(r"(?<!!)\[([^\]]+)\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)\)", re.I)
+
+
+def repository_link(repo_url: str, branch: str, target: str) -> str:
+    """Where a repository file is shown on GitHub, GitLab or Codeberg/Gitea."""
+    repo = repo_url.rstrip("/")
+    path = target.removeprefix("./").lstrip("/")
+    if "gitlab" in repo:
+        return f"{repo}/-/blob/{branch}/{path}"
+    if "codeberg.org" in repo or "gitea" in repo:
+        return f"{repo}/src/branch/{branch}/{path}"
+    return f"{repo}/blob/{branch}/{path}"
+
+
+def contribute_page(text: str, site: SiteSection) -> str:
+    """CONTRIBUTING.md as a docs page: links to repository files point into the repository.
+
+    The page lives at the site root, so a link like `content/tags.yml` would break there; with
+    a repo_url it becomes a link to the file in the repository, without one, the plain path.
+    """
+    def rewrite(match: re.Match) -> str:
+        label, target = match.group(1), match.group(2)
+        if site.repo_url:
+            return f"[{label}]({repository_link(site.repo_url, site.edit_branch, target)})"
+        return label if label.strip("`") == target else f"{label} (`{target}`)"
+
+    return RELATIVE_LINK_RE.sub(rewrite, text)
+
+
+def contributing_text(project: Project) -> str:
+    """The project's CONTRIBUTING.md, or a short generic text when it has none."""
+    path = project.root / "CONTRIBUTING.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else FALLBACK_TEXT
