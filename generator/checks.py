@@ -24,7 +24,7 @@ NEAR_RATIO = 0.9
 BLOCKING_WORDS = 3
 
 VERSION_SUFFIX_RE = re.compile(
-    r"\s+v\d+$"
+    r"\s+v\d+$|\s*[(\[]v\d+[)\]]$"
     r"|\s*[(\[][^()\[\]]*\b(?:version|abstract|preprint|draft)[)\]]$"
     r"|[\s:,-]+(?:extended|full|long|short|revised|updated|journal|conference|camera[- ]ready)\s+"
     r"(?:version|abstract)$"
@@ -91,7 +91,7 @@ def identifiers(paper: Paper) -> list[tuple[str, str, str]]:
         if match := ARXIV_URL_RE.search(loose):
             found.append((name, "arXiv id", match.group(1)))
         elif match := DOI_URL_RE.search(loose):
-            found.append((name, "DOI", match.group(1)))
+            found.append((name, "DOI", match.group(1).lower()))
         else:
             found.append((name, "URL", loose))
     return list(dict.fromkeys(found))
@@ -149,9 +149,11 @@ class DuplicateIndex:
         best, seen, words = None, set(), frozenset(normalized.split())
         for word in self.rare_words(normalized):
             for other_title, other_words, other in self.by_word.get(word, ()):
-                if other.id in seen or not allowed(other) or not could_be_near(words, other_words):
+                if other.id in seen:
                     continue
                 seen.add(other.id)
+                if not allowed(other) or not could_be_near(words, other_words):
+                    continue
                 ratio = title_similarity(normalized, other_title)
                 if ratio >= NEAR_RATIO and (best is None or ratio > best[0]):
                     best = (ratio, other)
@@ -162,8 +164,9 @@ class DuplicateIndex:
 
 
 def could_be_near(a: frozenset, b: frozenset) -> bool:
-    """Cheap filter before difflib: titles a few edits apart share most of their words."""
-    return len(a) <= 2 or len(b) <= 2 or 2 * len(a & b) >= max(len(a), len(b))
+    """Cheap filter before difflib: titles a few edits apart differ in a couple of words at most."""
+    longest = max(len(a), len(b))
+    return len(a & b) >= longest - max(2, longest // 4)
 
 
 def title_similarity(a: str, b: str) -> float:

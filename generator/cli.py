@@ -303,14 +303,16 @@ def check_result(project, rels: list[str], strict: bool):
     inspection = inspect_content(project)
     problems = select_problems(inspection.problems, rels, project.relative(project.papers_dir))
     suggestions = {}
-    if inspection.curated and inspection.papers:
+    # Themes are ranked only for content that would build; a broken pin would mislead the ranking.
+    if inspection.curated and inspection.papers and not any(p.is_error for p in inspection.problems):
         from generator.build import group
 
         grouping = group(Catalog(inspection.config, inspection.papers, inspection.curated, ()))
         wanted = set(rels)
         suggestions = {p.id: grouping.placements[p.id].suggestions[:3] for p in inspection.papers
                        if not p.theme and (not wanted or p.source in wanted)}
-    return CheckResult(len(inspection.papers), tuple(problems), strict, suggestions, bool(inspection.curated))
+    entries = len(list(project.papers_dir.glob("*.yml"))) if project.papers_dir.is_dir() else 0
+    return CheckResult(entries, tuple(problems), strict, suggestions, bool(inspection.curated))
 
 
 def project_path(project, path: Path) -> str:

@@ -43,11 +43,24 @@ class Catalog:
         return next(p for p in self.papers if p.id == paper_id)
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date such as 2024-13-01 as text, for the schema to report."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def parse_yaml(text: str, rel: str) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse YAML text, keeping key lines and reporting syntax errors and repeated keys."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -75,6 +88,7 @@ def _collect_lines(node: yaml.Node, prefix: str, lines: dict, problems: list, re
             _collect_child_lines(value_node, path, lines, problems, rel)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
+            lines[f"{prefix}.{index}"] = item.start_mark.line + 1
             _collect_child_lines(item, f"{prefix}.{index}", lines, problems, rel)
 
 
