@@ -1,0 +1,225 @@
+"""The built site in real headless Chromium, opened from disk (file://) and from a local HTTP server.
+
+The rich fixture list is built once per session with the real `readinglist build`.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from browser_support import (
+    GIVEN_BIBTEX, HOSTILE_ID, RICH_ID, SCREENSHOTS, SEARCH_WORD, built_rich_list, is_local, launch, serve,
+)
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+
+if not Path("/usr/bin/chromium").exists():
+    pytest.skip("Debian's chromium is missing: run `make browser`", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def rich_site(tmp_path_factory) -> Path:
+    return built_rich_list(tmp_path_factory) / "site"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=["file", "http"])
+def base(request, rich_site: Path) -> str:
+    """The site's root URL, over file:// or over http://127.0.0.1."""
+    return rich_site.as_uri() + "/" if request.param == "file" else serve(rich_site)
+
+
+class Visit:
+    """A browser tab that records every request and every JS dialog while a test runs."""
+
+    def __init__(self, browser, base: str, **options):
+        self.base = base
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, path: str):
+        self.page.goto(self.base + path)
+        return self.page
+
+    def foreign_requests(self) -> list[str]:
+        return [url for url in self.requests if not is_local(url, self.base)]
+
+
+@pytest.fixture
+def visit(browser, base):
+    tab = Visit(browser, base)
+    yield tab
+    tab.context.close()
+    # Every test doubles as a privacy check: nothing it did reached another host.
+    assert tab.foreign_requests() == []
+
+
+def heading(page) -> str:
+    """The page's h1 without the permalink mark the toc extension adds."""
+    return page.locator("h1").inner_text().removesuffix("¶").strip()
+
+
+def type_into_search(page, text: str) -> None:
+    """Type as a reader does: Material's search reacts to key events, not to a filled value."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(text, delay=20)
+
+
+def test_search_for_a_word_of_one_abstract_finds_and_opens_that_paper(visit):
+    page = visit.open("index.html")
+    type_into_search(page, SEARCH_WORD)
+    result = page.locator(".md-search-result__item a", has_text="Attention geometry of transformer states").first
+    result.wait_for(timeout=15000)
+    result.click()
+    page.wait_for_url(re.compile(rf"papers/{RICH_ID}\.html"))
+    assert heading(page) == "Attention geometry of transformer states"
+
+
+def test_home_theme_card_paper_related_paper_and_tag_page_by_clicking(visit):
+    page = visit.open("index.html")
+    card = page.locator(".rl-themes .rl-card-title a").first
+    theme_name = card.inner_text()
+    card.click()
+    assert heading(page) == theme_name
+    page.locator(".rl-paper-list .rl-paper-title a").first.click()
+    assert "/papers/" in page.url
+    first_title = heading(page)
+    related = page.locator(".rl-related a").first
+    related_title = related.inner_text()
+    related.click()
+    assert "/papers/" in page.url and heading(page) == related_title != first_title
+    back = page.locator("a.rl-back")
+    assert back.count() == 1
+    tag = page.locator(".rl-tags a.rl-tag").first
+    if tag.count() == 0:  # the related paper may have no tags: use the rich entry, which has some
+        page = visit.open(f"papers/{RICH_ID}.html")
+        tag = page.locator(".rl-tags a.rl-tag").first
+    tag_name = tag.inner_text().strip()
+    tag.click()
+    assert re.search(r"tags\.html#tag-", page.url)
+    section = page.locator(f"#tag-{tag_name}")
+    assert section.is_visible()
+
+
+def test_a_map_dot_opens_its_paper(visit):
+    page = visit.open("index.html")
+    dots = page.locator(".rl-map-svg a")
+    assert dots.count() == 14
+    dot = page.locator(f'.rl-map-svg a[href="papers/{RICH_ID}.html"]')
+    assert dot.locator("title").text_content() == "Attention geometry of transformer states"
+    dot.locator("circle").click(force=True)
+    page.wait_for_url(re.compile(rf"papers/{RICH_ID}\.html"))
+
+
+def test_a_theme_page_map_highlights_its_own_papers(visit):
+    page = visit.open(f"papers/{RICH_ID}.html")
+    page.locator("a.rl-back").click()
+    own = page.locator(".rl-paper-list .rl-paper-title a").count()
+    assert page.locator(".rl-map-svg a").count() == own
+    assert page.locator(".rl-map-svg path.rl-map-other").count() >= 1
+
+
+def test_the_math_abstract_shows_mathml(visit):
+    page = visit.open(f"papers/{RICH_ID}.html")
+    block = page.locator('.rl-abstract math[display="block"]')
+    assert block.count() == 1
+    assert block.locator("msub").count() >= 1
+    assert "\\[" not in page.locator(".rl-abstract").inner_text()
+    assert block.bounding_box()["height"] > 5  # Chromium lays MathML out: it is drawn, not raw text
+
+
+def test_the_all_papers_filter_narrows_the_table_as_one_types_and_headers_sort(visit):
+    page = visit.open("all-papers.html")
+    rows = page.locator("#rl-all-papers tbody tr")
+    assert rows.count() == 14
+    page.locator("#rl-filter").press_sequentially("graph atten")
+    visible = page.locator("#rl-all-papers tbody tr:visible")
+    titles = visible.locator("td:first-child").all_inner_texts()
+    assert 1 <= len(titles) < 14
+    assert all("graph" in row.lower() for row in visible.all_inner_texts())
+    assert page.locator("#rl-filter-count").inner_text() == f"{len(titles)} papers"
+    page.locator("#rl-filter").fill("")
+    page.locator("th:nth-child(3) button").click()
+    years = [y for y in page.locator("#rl-all-papers tbody td:nth-child(3)").all_inner_texts() if y]
+    assert years == sorted(years)
+    page.locator("th:nth-child(3) button").click()
+    years = [y for y in page.locator("#rl-all-papers tbody td:nth-child(3)").all_inner_texts() if y]
+    assert years == sorted(years, reverse=True)
+
+
+def test_the_copy_button_copies_the_exact_bibtex(browser, base):
+    tab = Visit(browser, base)
+    if base.startswith("http"):
+        tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+    page = tab.open(f"papers/{RICH_ID}.html")
+    block = page.locator(".highlight").filter(has_text="@inproceedings")
+    block.hover()
+    button = block.locator('button[data-md-type="copy"]')
+    target = button.get_attribute("data-clipboard-target")
+    assert page.locator(target).inner_text().strip() == GIVEN_BIBTEX
+    button.click()
+    if base.startswith("http"):
+        assert page.evaluate("navigator.clipboard.readText()").strip() == GIVEN_BIBTEX
+    tab.context.close()
+    assert tab.foreign_requests() == []
+
+
+def test_a_hostile_entry_runs_no_script(visit):
+    for path in (f"papers/{HOSTILE_ID}.html", "index.html", "all-papers.html", "tags.html"):
+        page = visit.open(path)
+        page.wait_for_load_state("load")
+    page = visit.open(f"papers/{HOSTILE_ID}.html")
+    assert heading(page).startswith("<img src=x onerror=alert(1)>")
+    type_into_search(page, "graph")
+    page.wait_for_timeout(300)
+    assert visit.dialogs == []
+
+
+def test_no_request_leaves_the_local_host_on_a_tour_of_every_kind_of_page(visit):
+    for path in ("index.html", "all-papers.html", "tags.html", f"papers/{RICH_ID}.html", "feed.xml"):
+        page = visit.open(path)
+        page.wait_for_load_state("networkidle")
+    page = visit.open("index.html")
+    type_into_search(page, SEARCH_WORD)
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    assert len(visit.requests) > 10  # the recorder did see the site's own files
+    assert visit.foreign_requests() == []
+
+
+def test_screenshots_of_home_theme_and_paper_in_light_and_dark(browser, rich_site, base):
+    if not base.startswith("http"):
+        pytest.skip("screenshots are taken once, over http")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for scheme in ("light", "dark"):
+        tab = Visit(browser, base, color_scheme=scheme)
+        page = tab.open("index.html")
+        theme_href = page.locator(".rl-themes .rl-card-title a").first.get_attribute("href")
+        for name, path in (("home", "index.html"), ("theme", theme_href), ("paper", f"papers/{RICH_ID}.html")):
+            page = tab.open(path)
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            dark = sum(int(v) for v in re.findall(r"\d+", background)[:3]) < 200
+            assert dark == (scheme == "dark")
+            target = SCREENSHOTS / f"{name}-{scheme}.png"
+            page.screenshot(path=str(target))
+            assert target.stat().st_size > 10_000
+        tab.context.close()
+        assert tab.foreign_requests() == []
