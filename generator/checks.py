@@ -130,7 +130,7 @@ class DuplicateIndex:
     def match(self, paper: Paper) -> Duplicate | None:
         """The first earlier paper this one repeats, by identifier, then title, then near title."""
         for name, kind, value in identifiers(paper):
-            if (original := self.by_id.get((kind, value))) and original.id != paper.id:
+            if original := self.by_id.get((kind, value)):
                 return Duplicate(paper, original, name, f"has the same {kind} ({value})")
         if paper.title is None:
             return None
@@ -138,8 +138,7 @@ class DuplicateIndex:
 
     def _title_match(self, paper: Paper) -> Duplicate | None:
         normalized = normalize_title(paper.title)
-        allowed = lambda other: other.id != paper.id and other.id not in paper.distinct_from \
-            and paper.id not in other.distinct_from
+        allowed = lambda other: other.id not in paper.distinct_from and paper.id not in other.distinct_from
         original = self.by_title.get(normalized)
         if original and allowed(original):
             same = plain_title(original.title) == plain_title(paper.title)

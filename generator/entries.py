@@ -49,11 +49,11 @@ def plan_entries(drafts: Sequence[Draft], existing: Sequence[Paper], taken_ids: 
         where = f"{source_rel}:{draft.line}"
         if paper is None:
             plan.invalid += [p for p in located if p.is_error]
-        elif paper_id in taken_ids:
-            plan.skipped.append((where, f"{rel} already exists"))
         elif duplicate := index.match(paper):
             plan.skipped.append((where, duplicate_message(duplicate, "add it with "
                                                                      "`readinglist add --distinct-from {id}`")))
+        elif paper_id in taken_ids:
+            plan.skipped.append((where, f"{rel} already exists"))
         else:
             index.add(paper)
             new_ids.add(paper_id)
