@@ -1,0 +1,154 @@
+"""Page data (pure functions) and the pages and exports of the rich fixture list as built."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from browser_support import GIVEN_BIBTEX, HOSTILE_ID, RICH_ID, built_rich_list
+from generator.mapsvg import background_path, dot_radius, map_model
+from generator.pages import code_fence, code_link, edit_url, excerpt, neighbour_themes
+from generator.schema import SiteSection
+from generator.themes import Grouping, Placement, Related, Theme
+
+
+@pytest.mark.parametrize("text, expected", [
+    (None, ""),
+    ("One. Two. Three.", "One. Two."),
+    ("Short first. Then " + "word " * 80, "Short first."),
+    ("word " * 80, ("word " * 52).strip() + "…"),
+])
+def test_excerpt_keeps_one_or_two_sentences(text, expected):
+    assert excerpt(text) == expected
+
+
+@pytest.mark.parametrize("url, label, kind", [
+    ("https://github.com/owner/repo", "owner/repo", "github"),
+    ("https://github.com/owner/repo.git", "owner/repo", "github"),
+    ("https://gitlab.com/group/project/-/tree/main", "group/project", "gitlab"),
+    ("https://example.org/project/", "example.org/project", "code"),
+])
+def test_code_links_get_a_short_label_and_their_forge_icon(url, label, kind):
+    link = code_link(url)
+    assert (link.label, link.kind) == (label, kind)
+
+
+@pytest.mark.parametrize("repo, expected", [
+    (None, None),
+    ("https://github.com/o/r", "https://github.com/o/r/edit/main/content/papers/x.yml"),
+    ("https://gitlab.com/o/r/", "https://gitlab.com/o/r/-/edit/main/content/papers/x.yml"),
+    ("https://codeberg.org/o/r", "https://codeberg.org/o/r/_edit/main/content/papers/x.yml"),
+])
+def test_edit_links_follow_the_forge(repo, expected):
+    assert edit_url(SiteSection(repo_url=repo), "content/papers/x.yml") == expected
+
+
+@pytest.mark.parametrize("text, fence", [("plain", "```"), ("has ``` inside", "````"), ("`````", "``````")])
+def test_code_fences_outlast_any_backtick_run(text, fence):
+    assert code_fence(text) == fence
+
+
+def grouping(themes: dict[str, list[str]], related: dict[str, list[str]]) -> Grouping:
+    placements = {pid: Placement(slug, False, ()) for slug, ids in themes.items() for pid in ids}
+    return Grouping(
+        themes=tuple(Theme(slug, slug.upper(), (), tuple(ids)) for slug, ids in themes.items()),
+        placements=placements,
+        related={pid: tuple(Related(o, 0.5, ()) for o in related.get(pid, ())) for pid in placements},
+        coords={pid: (i / 10, 1 - i / 10) for i, pid in enumerate(sorted(placements))},
+    )
+
+
+def test_neighbouring_themes_rank_by_related_links_crossing_between_them():
+    g = grouping({"a": ["a1", "a2"], "b": ["b1"], "c": ["c1"]},
+                 {"a1": ["b1", "a2"], "a2": ["b1", "c1"], "b1": ["a1"]})
+    neighbours = neighbour_themes(g)
+    assert [(t.slug, n) for t, n in neighbours["a"]] == [("b", 3), ("c", 1)]
+    assert [(t.slug, n) for t, n in neighbours["c"]] == [("a", 1)]
+
+
+def test_the_home_map_links_every_paper_and_a_theme_map_only_its_own():
+    g = grouping({"a": ["a1", "a2"], "b": ["b1"]}, {})
+    titles = {"a1": "A one", "a2": "A two", "b1": "B one"}
+    whole = map_model(g, titles)
+    assert sorted(d.id for layer in whole.layers for d in layer.dots) == ["a1", "a2", "b1"]
+    theme = map_model(g, titles, highlight="b")
+    assert [layer.slug for layer in theme.layers] == ["a", "b"]  # highlighted theme drawn last, on top
+    assert [d.title for d in theme.layers[1].dots] == ["B one"]
+    assert theme.layers[0].dots == () and theme.layers[0].path == "M14 14h0M111 67h0"
+    assert [layer.slug for layer in theme.legend] == ["a", "b"]
+
+
+@pytest.mark.parametrize("count, radius", [(1, 7.0), (210, 6.6), (2000, 2.1), (10_000, 1.5)])
+def test_dots_shrink_with_the_list_but_stay_visible(count, radius):
+    assert dot_radius(count) == radius
+
+
+def test_background_dots_cost_a_few_bytes_each():
+    assert background_path([(1, 2), (300, 400)]) == "M1 2h0M300 400h0"
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory) -> Path:
+    return built_rich_list(tmp_path_factory)
+
+
+def test_exports_are_in_the_site(rich: Path):
+    site = rich / "site"
+    data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    assert len(data["papers"]) == 14 and {t["slug"] for t in data["themes"]} == {
+        p.stem for p in (site / "themes").glob("*.bib")}
+    whole = (site / "reading-list.bib").read_text(encoding="utf-8")
+    assert GIVEN_BIBTEX in whole and whole.count("\n@") == 13
+    for theme in data["themes"]:
+        bib = (site / "themes" / f"{theme['slug']}.bib").read_text(encoding="utf-8")
+        assert bib.count("@") >= len(theme["papers"])
+    assert (site / "feed.xml").read_text(encoding="utf-8").count("<entry>") == 14
+
+
+def test_the_paper_page_shows_every_part(rich: Path):
+    html = (rich / "site" / "papers" / f"{RICH_ID}.html").read_text(encoding="utf-8")
+    for part in ("Jane Doe, Richard Roe", "Proceedings of Examples", 'href="https://doi.org/10.1234/example.5678"',
+                 'href="https://arxiv.org/abs/2301.01234"', 'href="https://github.com/example/attention-geometry"',
+                 'href="../tags.html#tag-transformers"', "<strong>must read</strong>", 'class="rl-back"',
+                 'href="https://example.org/fixture/reading-list/edit/main/content/papers/' + RICH_ID + '.yml"',
+                 '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">', "Related papers"):
+        assert part in html, part
+
+
+class TagCollector(HTMLParser):
+    """Every real element with its attributes (escaped text is not an element)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def test_hostile_text_is_escaped_everywhere(rich: Path):
+    for page in (rich / "site").rglob("*.html"):
+        collector = TagCollector()
+        collector.feed(page.read_text(encoding="utf-8"))
+        for tag, attrs in collector.tags:
+            assert tag not in ("img", "iframe"), page
+            assert not any(name.startswith("on") for name in attrs), (page, tag, attrs)
+            assert not any(attrs.get(k, "").strip().lower().startswith("javascript:") for k in ("href", "src")), page
+        own_scripts = [a.get("src", "") for t, a in collector.tags if t == "script"]
+        assert all(src == "" or "assets/javascripts/" in src or "search/" in src for src in own_scripts), page
+
+
+def test_pages_load_nothing_from_other_hosts(rich: Path):
+    for page in (rich / "site").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'<(script|link|img|iframe|source)\b[^>]*(src|href)="(https?:)?//', html), page
+
+
+def test_tags_index_lists_each_tag_with_its_papers(rich: Path):
+    html = (rich / "site" / "tags.html").read_text(encoding="utf-8")
+    for tag in ("graphs", "transformers", "reinforcement-learning"):
+        assert f'id="tag-{tag}"' in html
+    assert html.count(f'href="papers/{HOSTILE_ID}.html"') == 1
