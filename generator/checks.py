@@ -5,6 +5,7 @@ problems; `add` and `import` ask the same DuplicateIndex before writing a new en
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import re
@@ -178,9 +179,14 @@ def title_similarity(a: str, b: str) -> float:
     return matcher.ratio()
 
 
+def arrival(paper: Paper) -> tuple:
+    """Order in which papers joined the list; an entry without `added` is taken as the newest."""
+    return (paper.added or dt.date.max, paper.id)
+
+
 def find_duplicates(papers: Sequence[Paper]) -> list[Duplicate]:
-    """Every paper that repeats one earlier in id order (each pair reported once)."""
-    ordered = sorted(papers, key=lambda p: p.id)
+    """Every paper that repeats one added before it (each pair reported once, on the newer entry)."""
+    ordered = sorted(papers, key=arrival)
     counts = Counter(w for p in ordered for w in title_words(normalize_title(p.title)))
     index = DuplicateIndex(word_counts=counts)
     found = []

@@ -316,3 +316,11 @@ def test_vocabulary_problems_are_pure():
 def test_the_shipped_list_passes_strict_check():
     result = run(Path(__file__).resolve().parent.parent, "check", "--strict")
     assert result.exit_code == 0, result.stdout
+
+
+def test_the_newer_entry_is_the_one_reported():
+    older = paper("zeta", "Attention is all you need", added=dt.date(2020, 1, 1))
+    newer = paper("alpha", "Attention Is All You Need!", added=dt.date(2024, 1, 1))
+    undated = paper("beta", "Attention is all you need.")
+    found = find_duplicates([undated, newer, older])
+    assert [(d.paper.id, d.original.id) for d in found] == [("alpha", "zeta"), ("beta", "zeta")]
