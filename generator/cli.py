@@ -99,7 +99,9 @@ def import_(project, source, fmt, dry_run):
         kept = " (still in each entry's bibtex)" if fmt == "bibtex" else ""
         click.echo(f"Not entry fields, ignored{kept}: {fields}", err=True)
     invalid_records = len({problem.line for problem in report.invalid})
-    click.echo(f"{verb} {len(report.created)} entries, skipped {len(report.skipped)}, {invalid_records} invalid.")
+    count = len(report.created)
+    click.echo(f"{verb} {count} {'entry' if count == 1 else 'entries'}, skipped {len(report.skipped)}, "
+               f"{invalid_records} invalid.")
     if report.invalid:
         sys.exit(1)
 

@@ -36,7 +36,7 @@ def test_import_a_csv_reports_created_skipped_invalid_and_unknown(tmp_path: Path
         "Skipped papers.csv:5: looks like a duplicate of content/papers/deep-residual-learning.yml, which has the "
         "same title but for a version suffix ('Deep Residual Learning for Image Recognition'); if they are "
         "different papers, add it with `readinglist add --distinct-from deep-residual-learning`",
-        "Created 1 entries, skipped 2, 2 invalid.",
+        "Created 1 entry, skipped 2, 2 invalid.",
     ]
     assert result.stderr.splitlines() == [
         "Invalid papers.csv:3: year: expected a year such as 2024, found text ('twenty22')",
@@ -54,7 +54,7 @@ def test_dry_run_writes_nothing(tmp_path: Path):
     before = sorted(p.name for p in (root / "content" / "papers").iterdir())
     result = run(root, "import", str(root / "papers.csv"), "--format", "csv", "--dry-run")
     assert result.stdout.splitlines()[0] == "Would create content/papers/scaling-laws-for-neural-language-models.yml"
-    assert result.stdout.splitlines()[-1] == "Would create 1 entries, skipped 2, 2 invalid."
+    assert result.stdout.splitlines()[-1] == "Would create 1 entry, skipped 2, 2 invalid."
     assert sorted(p.name for p in (root / "content" / "papers").iterdir()) == before
 
 
