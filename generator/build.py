@@ -11,14 +11,16 @@ from generator.output import render_site, write_mkdocs_config, write_tree
 from generator.pages import build_pages, excerpt, navigation
 from generator.project import Project
 from generator.render import Renderer
+from generator.themelock import read_lock
 from generator.themes import Grouping, group_papers
 
 FALLBACK_DATE = dt.date(2000, 1, 1)
 
 
-def group(catalog: Catalog) -> Grouping:
-    """The theme step on a loaded catalog."""
-    return group_papers(catalog.papers, catalog.config.themes, catalog.curated)
+def group(catalog: Catalog, project: Project | None = None) -> Grouping:
+    """The theme step on a loaded catalog; given the project, its theme lock (if any) keeps themes stable."""
+    lock = read_lock(project) if project is not None else ()
+    return group_papers(catalog.papers, catalog.config.themes, catalog.curated, lock)
 
 
 def generated_files(project: Project, catalog: Catalog, grouping: Grouping) -> dict[str, str]:
@@ -37,7 +39,7 @@ def content_date(catalog: Catalog) -> dt.date:
 def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:
     """Load and group everything, then write build/docs and build/mkdocs.yml."""
     catalog = load_catalog(project, strict=strict)
-    grouping = group(catalog)
+    grouping = group(catalog, project)
     files = generated_files(project, catalog, grouping)
     write_tree(project.docs_dir, files)
     write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping)))

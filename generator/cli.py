@@ -243,28 +243,45 @@ def print_suggestions(added) -> None:
 @cli.command()
 @project_option
 @click.option("--json", "as_json", is_flag=True, help="Print the grouping as JSON.")
-def themes(project, as_json):
-    """Show the themes and where each paper sits."""
+@click.option("--update", is_flag=True,
+              help="Re-cluster and write content/themes.lock.yml; themes that continue keep their slug and name.")
+@click.option("--freeze", is_flag=True,
+              help="Write the automatic themes as a starting content/themes.yml and pin a few exemplars.")
+@click.option("--force", is_flag=True, help="With --freeze, replace an existing content/themes.yml.")
+def themes(project, as_json, update, freeze, force):
+    """Show the themes and where each paper sits: score, runner-up themes and the terms tying it."""
+    import dataclasses
     import json
 
+    from generator import themelock
     from generator.build import group
     from generator.content import load_catalog
-    from generator.themes import grouping_json
+    from generator.themes import align_with_lock, grouping_json
+    from generator.themes.explain import explanation_lines
 
     catalog = load_catalog(project)
-    grouping = group(catalog)
+    if update and freeze:
+        raise click.UsageError("--update and --freeze are separate steps; run one at a time")
+    if update or freeze:
+        if catalog.curated and not force:
+            raise click.UsageError(f"{project.relative(project.themes_file)} declares the themes; "
+                                   "--update and --freeze apply to automatic themes")
+        # both start from a fresh clustering; --update keeps the identity of themes that continue
+        grouping = align_with_lock(group(dataclasses.replace(catalog, curated=())), themelock.read_lock(project))
+        if update:
+            path = themelock.write_lock(project, grouping)
+            click.echo(f"Wrote {project.relative(path)} ({len(grouping.themes)} themes)")
+        else:
+            for written in themelock.freeze(project, grouping, {p.id: p.source for p in catalog.papers}, force):
+                click.echo(f"Wrote {written}")
+        return
+    grouping = group(catalog, project)
     if as_json:
         click.echo(json.dumps(grouping_json(grouping), indent=2, ensure_ascii=False))
         return
     print_warnings(catalog)
-    for theme in grouping.themes:
-        click.echo(f"\n{theme.name}  [{theme.slug}]  {len(theme.papers)} papers")
-        click.echo(f"  key terms: {', '.join(theme.terms)}")
-        for paper_id in theme.papers:
-            place = grouping.placements[paper_id]
-            runner_up = ", ".join(f"{slug} {score:.2f}" for slug, score in place.suggestions[1:3])
-            pin = " (pinned)" if place.pinned else ""
-            click.echo(f"  - {paper_id}{pin}  score {place.suggestions[0][1]:.2f}; next: {runner_up}")
+    for line in explanation_lines(grouping):
+        click.echo(line)
 
 
 @cli.command()

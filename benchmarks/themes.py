@@ -1,0 +1,231 @@
+"""Theme quality, speed and stability against the curator's dev grouping (prints every figure of issue 3).
+
+Run: .venv/bin/python benchmarks/themes.py [--quick] [--big]
+Reads ../shared/eval/curator-dev.json relative to the repository (skipped when missing). Single core.
+"""
+from __future__ import annotations
+
+import os
+
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")  # the target is for one core
+
+import dataclasses  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from generator.content import load_catalog  # noqa: E402
+from generator.project import Project  # noqa: E402
+from generator.schema import CuratedTheme, ThemesSection  # noqa: E402
+from generator.themes import align_with_lock, group_papers, grouping_json, locked_themes  # noqa: E402
+from generator.themes.naming import slug_for  # noqa: E402
+
+CURATOR_FILE = REPO.parent / "shared" / "eval" / "curator-dev.json"
+HALVES = 5
+PIN_CHOICES = 5
+FOLDS = 10
+SETTINGS = ThemesSection()
+
+
+def load():
+    """The shipped papers, the curator's themes as CuratedTheme, and the curator's theme slug per paper id."""
+    papers = load_catalog(Project(REPO)).papers
+    data = json.loads(CURATOR_FILE.read_text(encoding="utf-8"))
+    taken: set[str] = set()
+    slug_of = {}
+    themes = []
+    for theme in data["themes"]:
+        slug = slug_for(theme["name"], taken)
+        taken.add(slug)
+        slug_of[theme["id"]] = slug
+        themes.append(CuratedTheme(slug=slug, name=theme["name"], description=theme["description"]))
+    by_title = {p["title"]: slug_of[p["theme"]] for p in data["papers"]}
+    truth = {p.id: by_title[p.title] for p in papers if p.title in by_title}
+    return [p for p in papers if p.id in truth], themes, truth
+
+
+def agreement(truth, grouping, ids):
+    y = [truth[i] for i in ids]
+    ours = [grouping.placements[i].theme for i in ids]
+    return normalized_mutual_info_score(y, ours), adjusted_rand_score(y, ours)
+
+
+def automatic(papers, truth):
+    started = time.perf_counter()
+    grouping = group_papers(papers, SETTINGS)
+    seconds = time.perf_counter() - started
+    nmi, ari = agreement(truth, grouping, sorted(truth))
+    return nmi, ari, len(grouping.themes), seconds, grouping
+
+
+def curated(papers, truth, themes, seed):
+    """Pin two random papers per curator theme; NMI over all papers and over the unpinned ones."""
+    rng = random.Random(seed)
+    by_theme: dict[str, list[str]] = {}
+    for pid in sorted(truth):
+        by_theme.setdefault(truth[pid], []).append(pid)
+    pins = {pid for members in by_theme.values() for pid in rng.sample(members, min(2, len(members)))}
+    pinned = [dataclasses.replace(p, theme=truth[p.id] if p.id in pins else None) for p in papers]
+    present = [t for t in themes if t.slug in by_theme]
+    grouping = group_papers(pinned, SETTINGS, present)
+    unpinned = sorted(set(truth) - pins)
+    return agreement(truth, grouping, sorted(truth))[0], agreement(truth, grouping, unpinned)[0]
+
+
+def suggestions(papers, truth, themes, folds=FOLDS, seed=0):
+    """Every paper pinned except one fold; how often the curator's theme is first / in the first three."""
+    ids = sorted(truth)
+    order = np.random.RandomState(seed).permutation(len(ids))
+    present = [t for t in themes if t.slug in set(truth.values())]
+    first = top3 = 0
+    for fold in range(folds):
+        held = {ids[j] for j in order[fold::folds]}
+        pinned = [dataclasses.replace(p, theme=None if p.id in held else truth[p.id]) for p in papers]
+        grouping = group_papers(pinned, SETTINGS, present)
+        for pid in held:
+            ranked = [slug for slug, _ in grouping.placements[pid].suggestions]
+            first += ranked[0] == truth[pid]
+            top3 += truth[pid] in ranked[:3]
+    return first / len(ids), top3 / len(ids)
+
+
+def measure(label, papers, truth, themes):
+    nmi, ari, count, seconds, grouping = automatic(papers, truth)
+    cur = [curated(papers, truth, themes, seed) for seed in range(PIN_CHOICES)]
+    top1, top3 = suggestions(papers, truth, themes)
+    row = (label, len(papers), nmi, ari, count, seconds, np.mean([c[0] for c in cur]), min(c[0] for c in cur),
+           np.mean([c[1] for c in cur]), top1, top3)
+    print(f"{row[0]:<12}{row[1]:>5} {row[2]:>8.3f}{row[3]:>8.3f}{row[4]:>4}{row[5]:>6.2f} | "
+          f"{row[6]:>7.3f}{row[7]:>7.3f}{row[8]:>8.3f} | {row[9]:>6.3f}{row[10]:>6.3f}", flush=True)
+    return row, grouping
+
+
+def quality(papers, truth, themes):
+    print("Quality against the curator (auto: count=auto; curated: 2 random pins per theme, "
+          f"{PIN_CHOICES} pin choices; suggestions: {FOLDS}-fold)")
+    print(f"{'set':<12}{'n':>5} {'autoNMI':>8}{'autoARI':>8}{'k':>4}{'sec':>6} | "
+          f"{'curNMI':>7}{'min':>7}{'unpinNMI':>8} | {'top1':>6}{'top3':>6}")
+    whole, grouping = measure("whole list", papers, truth, themes)
+    rng = random.Random(1)
+    rows = []
+    for half in range(HALVES):
+        chosen = {p.id for p in rng.sample(papers, len(papers) // 2)}
+        part = [p for p in papers if p.id in chosen]
+        rows.append(measure(f"half {half}", part, {pid: truth[pid] for pid in chosen}, themes)[0])
+    table = np.array([r[2:] for r in rows], dtype=float)
+    mean = table.mean(axis=0)
+    print(f"{'halves mean':<12}{'':>5} {mean[0]:>8.3f}{mean[1]:>8.3f}{mean[2]:>4.0f}{mean[3]:>6.2f} | "
+          f"{mean[4]:>7.3f}{table[:, 5].min():>7.3f}{mean[6]:>8.3f} | {mean[7]:>6.3f}{mean[8]:>6.3f}")
+    print("targets: auto NMI >= 0.70, ARI >= 0.45, k in 10-20; curated NMI >= 0.80; top-1 >= 0.80, top-3 >= 0.95")
+    return grouping
+
+
+def perturbed(papers, count, seed=0):
+    """A synthetic list of `count` papers: copies of the real ones with 20% of abstract words dropped."""
+    rng = random.Random(seed)
+    made = []
+    while len(made) < count:
+        for paper in papers:
+            if len(made) == count:
+                break
+            words = [w for w in (paper.abstract or "").split() if rng.random() > 0.2]
+            made.append(dataclasses.replace(paper, id=f"{paper.id}-{len(made)}", abstract=" ".join(words), theme=None))
+    return made
+
+
+def timings(papers, themes, truth, sizes):
+    print("\nTiming of the theme step (one core; synthetic lists beyond 210 are perturbed copies)")
+    for size in sizes:
+        listed = papers if size == len(papers) else perturbed(papers, size)
+        started = time.perf_counter()
+        grouping = group_papers(listed, SETTINGS)
+        auto_seconds = time.perf_counter() - started
+        pinned = [dataclasses.replace(p, theme=truth.get(p.id.rsplit("-", 1)[0] if p.id not in truth else p.id))
+                  if i % 10 == 0 else p for i, p in enumerate(listed)]
+        started = time.perf_counter()
+        group_papers(pinned, SETTINGS, themes)
+        curated_seconds = time.perf_counter() - started
+        print(f"  {size:>6} papers: auto {auto_seconds:6.2f} s ({len(grouping.themes)} themes), "
+              f"curated {curated_seconds:6.2f} s", flush=True)
+
+
+def same_identity(before, after, ids):
+    """Share of papers whose theme keeps its slug and its name."""
+    identity = lambda g, pid: (g.placements[pid].theme, g.theme(g.placements[pid].theme).name)  # noqa: E731
+    return sum(identity(before, pid) == identity(after, pid) for pid in ids) / len(ids)
+
+
+def stability(papers, trials=5):
+    print("\nStability: a list grows by 5% new entries (existing papers keeping theme slug and name)")
+    plain, locked, updated = [], [], []
+    for trial in range(trials):
+        rng = random.Random(100 + trial)
+        new = set(rng.sample([p.id for p in papers], max(1, round(len(papers) * 0.05 / 1.05))))
+        old = [p for p in papers if p.id not in new]
+        before = group_papers(old, SETTINGS)
+        ids = [p.id for p in old]
+        plain.append(same_identity(before, group_papers(papers, SETTINGS), ids))
+        lock = locked_themes(before)
+        locked.append(same_identity(before, group_papers(papers, SETTINGS, lock=lock), ids))
+        updated.append(same_identity(before, align_with_lock(group_papers(papers, SETTINGS), lock), ids))
+    print(f"  no lock file (re-clustered):             {np.mean(plain):.3f} (min {min(plain):.3f})")
+    print(f"  with lock file (build):                  {np.mean(locked):.3f} (min {min(locked):.3f})")
+    print(f"  after `themes --update` (re-clustered, matched to the lock): {np.mean(updated):.3f} "
+          f"(min {min(updated):.3f})")
+
+
+def determinism(papers):
+    reference = grouping_json(group_papers(papers, SETTINGS))
+    shuffled = list(papers)
+    random.Random(7).shuffle(shuffled)
+    same = grouping_json(group_papers(shuffled, SETTINGS)) == reference
+    print(f"\nSame themes, names and order for a shuffled listing: {same}")
+
+
+def names(grouping, truth, themes):
+    print("\nOur themes next to the curator theme they overlap most")
+    curator_name = {t.slug: t.name for t in themes}
+    print(f"{'n':>3}  {'our name':<58} | curator theme (overlap)")
+    for theme in grouping.themes:
+        overlap: dict[str, int] = {}
+        for pid in theme.papers:
+            overlap[truth[pid]] = overlap.get(truth[pid], 0) + 1
+        best = max(sorted(overlap), key=overlap.get)
+        print(f"{len(theme.papers):>3}  {theme.name[:58]:<58} | {curator_name[best]} ({overlap[best]}/{len(theme.papers)})")
+        print(f"     terms: {', '.join(theme.terms)}")
+
+
+def related_example(grouping, papers):
+    title = {p.id: p.title for p in papers}
+    pid = sorted(grouping.related)[0]
+    print(f"\nRelated to '{title[pid]}':")
+    for item in grouping.related[pid]:
+        print(f"  {item.score:.3f} {title[item.id][:70]}  [{', '.join(item.terms)}]")
+
+
+def main():
+    if not CURATOR_FILE.exists():
+        print(f"skipped: {CURATOR_FILE} not found")
+        return
+    papers, themes, truth = load()
+    quick = "--quick" in sys.argv
+    grouping = quality(papers, truth, themes)
+    names(grouping, truth, themes)
+    related_example(grouping, papers)
+    determinism(papers)
+    stability(papers, trials=2 if quick else 5)
+    sizes = [len(papers), 1000, 2000] + ([10000] if "--big" in sys.argv else [])
+    timings(papers, themes, truth, sizes[:1] if quick else sizes)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The theme files the `themes` command writes: the lock (content/themes.lock.yml) and a frozen themes.yml.
+
+I/O at the edge: the theme step itself only receives the lock's data. A build reads the lock and
+never writes anything in content/; only `readinglist themes --update` and `--freeze` do.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+import yaml
+
+from generator.errors import ContentError, Problem, ReadingListError
+from generator.project import Project
+from generator.schema import SLUG_RE
+from generator.themes import Grouping, LockedTheme
+from generator.themes.naming import describe
+
+LOCK_NAME = "themes.lock.yml"
+LOCK_HEADER = ("# Written by `readinglist themes --update`: the automatic themes as last accepted, so that new\n"
+               "# entries join existing themes instead of reshuffling them. Commit it; builds only read it.\n")
+FREEZE_HEADER = ("# Written by `readinglist themes --freeze` as a starting point: rename, describe, reorder,\n"
+                 "# merge or drop themes, then pin papers with `theme: <slug>` in their entry files.\n")
+EXEMPLAR_PINS = 2
+
+
+def lock_file(project: Project) -> Path:
+    return project.content_dir / LOCK_NAME
+
+
+def read_lock(project: Project) -> tuple[LockedTheme, ...]:
+    """The locked themes, or () when the project has no lock; a malformed lock is a content error."""
+    path = lock_file(project)
+    if not path.exists():
+        return ()
+    rel = project.relative(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ContentError([Problem(rel, None, None, f"is not readable YAML ({error}); "
+                                                     "rewrite it with `readinglist themes --update`")]) from None
+    themes, problems = lock_from_data(data, rel)
+    if problems:
+        raise ContentError(problems)
+    return themes
+
+
+def lock_from_data(data, rel: str) -> tuple[tuple[LockedTheme, ...], list[Problem]]:
+    """Validate the lock's content: `themes:` then slug/name/papers mappings."""
+    expected = "expected 'themes:' followed by mappings with slug, name and papers; rewrite it with " \
+               "`readinglist themes --update`"
+    if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
+        return (), [Problem(rel, None, "themes", expected)]
+    themes, problems = [], []
+    for index, item in enumerate(data["themes"]):
+        ok = (isinstance(item, dict) and isinstance(item.get("slug"), str) and SLUG_RE.match(item["slug"])
+              and isinstance(item.get("name"), str) and isinstance(item.get("papers"), list)
+              and all(isinstance(p, str) for p in item["papers"]))
+        if not ok:
+            problems.append(Problem(rel, None, f"themes.{index}", expected))
+            continue
+        themes.append(LockedTheme(item["slug"], item["name"], tuple(item["papers"])))
+    return tuple(themes), problems
+
+
+def lock_text(grouping: Grouping) -> str:
+    """The lock file for a grouping: each theme's slug, name and papers (sorted, so diffs stay small)."""
+    body = {"themes": [{"slug": t.slug, "name": t.name, "papers": sorted(t.papers)} for t in grouping.themes]}
+    return LOCK_HEADER + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_lock(project: Project, grouping: Grouping) -> Path:
+    path = lock_file(project)
+    path.write_text(lock_text(grouping), encoding="utf-8")
+    return path
+
+
+def freeze_text(grouping: Grouping) -> str:
+    """A content/themes.yml declaring the current themes, with a starting description made from key terms."""
+    body = {"themes": [{"slug": t.slug, "name": t.name, "description": describe(t.name, list(t.terms))}
+                       for t in grouping.themes]}
+    return FREEZE_HEADER + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+
+
+def exemplars(grouping: Grouping, per_theme: int = EXEMPLAR_PINS) -> dict[str, str]:
+    """Paper id -> theme slug for the most central papers of each theme, the pins `--freeze` writes."""
+    return {pid: t.slug for t in grouping.themes for pid in t.papers[:per_theme]}
+
+
+def freeze(project: Project, grouping: Grouping, sources: dict[str, str], force: bool = False) -> list[str]:
+    """Write content/themes.yml and pin a few exemplar papers in their own entry files; returns what changed."""
+    if project.themes_file.exists() and not force:
+        raise ReadingListError(f"{project.relative(project.themes_file)} already exists; it holds the curator's "
+                               "themes, so --freeze will not overwrite it (add --force to replace it)")
+    project.themes_file.write_text(freeze_text(grouping), encoding="utf-8")
+    written = [project.relative(project.themes_file)]
+    for paper_id, slug in sorted(exemplars(grouping).items()):
+        path = project.root / sources[paper_id]
+        if add_pin(path, slug):
+            written.append(f"{project.relative(path)} (theme: {slug})")
+    return written
+
+
+def add_pin(path: Path, slug: str) -> bool:
+    """Append `theme: <slug>` to an entry that has no pin yet; the rest of the file is left as written."""
+    text = path.read_text(encoding="utf-8")
+    if any(line.startswith("theme:") for line in text.splitlines()):
+        return False
+    path.write_text(text + ("" if text.endswith("\n") else "\n") + f"theme: {slug}\n", encoding="utf-8")
+    return True

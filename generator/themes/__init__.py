@@ -1,0 +1,271 @@
+"""Group papers into named themes, rank theme suggestions and find related papers.
+
+Pure: takes papers, settings, the curator's themes and the lock, returns a Grouping. One stage per
+module: features (text -> vectors), clustering (automatic themes), curation (declared or locked
+themes), naming (names and key terms), related (similar papers). Papers are sorted by id first,
+so the result never depends on the order they were listed in.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from sklearn.preprocessing import normalize
+
+from generator.schema import CuratedTheme, Paper, ThemesSection
+from generator.themes import clustering, curation, naming, related
+from generator.themes.features import Features, make_corpus, vectorize
+
+__all__ = ["Grouping", "LockedTheme", "Placement", "Related", "Theme", "align_with_lock", "group_papers",
+           "grouping_json", "make_corpus"]
+
+SUGGESTIONS = 3
+TIE_TERMS = 4
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A group of papers with a permanent slug, a readable name and its key terms."""
+
+    slug: str
+    name: str
+    terms: tuple[str, ...]
+    papers: tuple[str, ...]
+    description: str = ""
+    curated: bool = False
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one paper sits: its theme, whether the curator pinned it, and ranked alternatives."""
+
+    theme: str
+    pinned: bool
+    suggestions: tuple[tuple[str, float], ...]
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Related:
+    """A paper similar to another one, with the key terms they share."""
+
+    id: str
+    score: float
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """The result of the theme step."""
+
+    themes: tuple[Theme, ...]
+    placements: dict[str, Placement]
+    related: dict[str, tuple[Related, ...]]
+    coords: dict[str, tuple[float, float]]
+
+    def theme(self, slug: str) -> Theme:
+        return next(t for t in self.themes if t.slug == slug)
+
+
+@dataclass(frozen=True)
+class LockedTheme:
+    """A theme fixed by the lock file: its slug, name and the papers it held when last updated."""
+
+    slug: str
+    name: str
+    papers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the model decided before naming: a theme per paper, scores, and the themes' identities."""
+
+    labels: np.ndarray
+    scores: np.ndarray
+    pinned: np.ndarray
+    given: tuple[tuple[str, str, str], ...]   # (slug, name, description) of declared/locked themes; () when automatic
+    curated: bool = False
+
+
+def group_papers(papers: Sequence[Paper], settings: ThemesSection, curated: Sequence[CuratedTheme] = (),
+                 lock: Sequence[LockedTheme] = ()) -> Grouping:
+    """The theme step: features, themes (curated, locked or automatic), names, suggestions, related papers."""
+    papers = sorted(papers, key=lambda p: p.id)
+    ids = [p.id for p in papers]
+    features = vectorize(papers)
+    if curated:
+        plan = curated_plan(features, papers, curated)
+    elif lock and any(p.id in {pid for t in lock for pid in t.papers} for p in papers):
+        plan = locked_plan(features, ids, lock)
+    else:
+        plan = automatic_plan(features, settings)
+    frequency = Counter(key for keys in features.phrases for key in keys)
+    themes = describe_themes(features, plan, ids, frequency)
+    return Grouping(themes, placements(features, plan, themes, ids, frequency),
+                    related_papers(features, ids, settings.related, frequency), layout(features, ids, settings.seed))
+
+
+def automatic_plan(features: Features, settings: ThemesSection) -> Plan:
+    """Themes found by clustering; suggestions score each paper against every theme."""
+    labels = clustering.cluster(features, settings.count, settings.seed)
+    count = int(labels.max()) + 1
+    weights = np.ones(len(labels))
+    none = np.full(len(labels), -1)
+    scores = curation.suggestion_scores(features.tfidf, labels, weights, count, None, none)
+    return Plan(labels, scores, none, ())
+
+
+def curated_plan(features: Features, papers: Sequence[Paper], curated: Sequence[CuratedTheme]) -> Plan:
+    """The curator's themes: pins stay, the rest join the theme they fit best."""
+    slugs = [t.slug for t in curated]
+    pinned = np.array([slugs.index(p.theme) if p.theme in slugs else -1 for p in papers])
+    given = tuple((t.slug, t.name, t.description or "") for t in curated)
+    plan = declared_plan(features, pinned, given)
+    return Plan(plan.labels, plan.scores, plan.pinned, plan.given, curated=True)
+
+
+def locked_plan(features: Features, ids: list[str], lock: Sequence[LockedTheme]) -> Plan:
+    """The lock file's themes: papers it lists keep their theme, new papers join the closest one."""
+    present = set(ids)
+    kept = [t for t in lock if present.intersection(t.papers)]
+    home = {pid: k for k, t in enumerate(kept) for pid in t.papers}
+    pinned = np.array([home.get(pid, -1) for pid in ids])
+    plan = declared_plan(features, pinned, tuple((t.slug, t.name, "") for t in kept))
+    # a locked paper is not a curator's pin: it is shown as placed by the model
+    return Plan(plan.labels, plan.scores, np.full(len(ids), -1), plan.given)
+
+
+def declared_plan(features: Features, pinned: np.ndarray, given: tuple[tuple[str, str, str], ...]) -> Plan:
+    """Assignment into known themes, described by their name and description text."""
+    rows, _ = features.project([f"{name} . {name} . {description}" for _, name, description in given])
+    descriptions = normalize(rows.toarray())
+    labels, weights = curation.assign(features.tfidf, descriptions, pinned, len(given))
+    scores = curation.suggestion_scores(features.tfidf, labels, weights, len(given), descriptions, pinned)
+    return Plan(labels, scores, pinned, given)
+
+
+def describe_themes(features: Features, plan: Plan, ids: list[str], frequency: Counter) -> tuple[Theme, ...]:
+    """Name each theme from its distinctive phrases and order its papers, most central first."""
+    count = len(plan.given) if plan.given else int(plan.labels.max()) + 1
+    themes, names, slugs = [], set(), set()
+    for k in range(count):
+        members = np.flatnonzero(plan.labels == k)
+        ranked = naming.ranked_phrases(features, members, frequency) if len(members) else []
+        terms = tuple(features.display.get(key, key) for key in naming.key_terms(ranked))
+        order = members[np.argsort(-plan.scores[members, k], kind="stable")]
+        papers = tuple(ids[i] for i in order)
+        if plan.given:
+            slug, name, description = plan.given[k]
+            themes.append(Theme(slug, name, terms, papers, description, curated=plan.curated))
+        else:
+            name = naming.theme_name(ranked, features.display, names)
+            slug = naming.slug_for(name, slugs)
+            themes.append(Theme(slug, name, terms, papers))
+        names.add(themes[-1].name.lower())
+        slugs.add(themes[-1].slug)
+    return tuple(themes)
+
+
+def placements(features: Features, plan: Plan, themes: tuple[Theme, ...], ids: list[str],
+               frequency: Counter) -> dict[str, Placement]:
+    """Each paper's theme, pin, top suggestions and the phrases tying it to its theme."""
+    slug_of = {k: t.slug for k, t in zip(theme_columns(plan, themes), themes)}
+    columns = np.array(sorted(slug_of))
+    ranked_terms = {t.slug: t.terms for t in themes}
+    result = {}
+    for i, paper_id in enumerate(ids):
+        row = plan.scores[i, columns]
+        top = columns[np.argsort(-row, kind="stable")[:SUGGESTIONS]]
+        slug = slug_of[int(plan.labels[i])]
+        result[paper_id] = Placement(
+            theme=slug, pinned=bool(plan.pinned[i] >= 0),
+            suggestions=tuple((slug_of[int(k)], round(float(plan.scores[i, k]), 3)) for k in top),
+            terms=tying_terms(features, i, ranked_terms[slug]))
+    return result
+
+
+def theme_columns(plan: Plan, themes: tuple[Theme, ...]) -> list[int]:
+    """Score column of each theme kept (declared themes may have been dropped when empty)."""
+    if not plan.given:
+        return list(range(len(themes)))
+    index = {slug: k for k, (slug, _, _) in enumerate(plan.given)}
+    return [index[t.slug] for t in themes]
+
+
+def tying_terms(features: Features, i: int, theme_terms: tuple[str, ...]) -> tuple[str, ...]:
+    """The theme's key terms this paper uses (its explanation), in the theme's order of importance."""
+    own = {features.display.get(key, key) for key in features.phrases[i]}
+    return tuple(term for term in theme_terms if term in own)[:TIE_TERMS]
+
+
+def related_papers(features: Features, ids: list[str], limit: int, frequency: Counter) -> dict[str, tuple[Related, ...]]:
+    """For every paper, the most similar others with the key phrases they share."""
+    found = related.nearest(features, limit)
+    return {ids[i]: tuple(Related(ids[j], round(score, 3),
+                                  tuple(features.display.get(k, k) for k in related.shared_phrases(features, i, j, frequency)))
+                          for j, score in found[i])
+            for i in range(len(ids))}
+
+
+def layout(features: Features, ids: list[str], seed: int) -> dict[str, tuple[float, float]]:
+    """A 2-D position per paper from the 2nd and 3rd eigenvectors of the kNN graph, scaled to [0, 1]."""
+    if len(ids) < 4:
+        return {paper_id: (0.5, 0.5) for paper_id in ids}
+    _, vectors = clustering.spectral_embedding(clustering.knn_graph(features), 3, seed)
+    points = vectors[:, 1:3]
+    low, high = points.min(axis=0), points.max(axis=0)
+    scaled = (points - low) / np.where(high > low, high - low, 1.0)
+    return {paper_id: (round(float(x), 4), round(float(y), 4)) for paper_id, (x, y) in zip(ids, scaled)}
+
+
+def align_with_lock(grouping: Grouping, lock: Sequence[LockedTheme], min_overlap: float = 0.5) -> Grouping:
+    """A fresh automatic grouping whose themes take the slug and name of the locked theme they continue.
+
+    Themes are matched one to one by shared papers (Hungarian assignment); a match counts when at
+    least `min_overlap` of the new theme's papers come from the locked one.
+    """
+    if not lock or not grouping.themes:
+        return grouping
+    shared = np.array([[len(set(new.papers) & set(old.papers)) for old in lock] for new in grouping.themes])
+    rows, cols = linear_sum_assignment(-shared)
+    identity = {}
+    for r, c in zip(rows, cols):
+        if shared[r, c] >= min_overlap * len(grouping.themes[r].papers):
+            identity[grouping.themes[r].slug] = (lock[c].slug, lock[c].name)
+    taken_slugs = {slug for slug, _ in identity.values()} | {t.slug for t in lock}
+    taken_names = {name.lower() for _, name in identity.values()}
+    renamed = {}
+    for theme in grouping.themes:
+        if theme.slug in identity:
+            renamed[theme.slug] = identity[theme.slug]
+        else:
+            name = theme.name if theme.name.lower() not in taken_names else f"{theme.name} (new)"
+            slug = naming.slug_for(name, taken_slugs)
+            taken_slugs.add(slug)
+            taken_names.add(name.lower())
+            renamed[theme.slug] = (slug, name)
+    themes = tuple(Theme(renamed[t.slug][0], renamed[t.slug][1], t.terms, t.papers, t.description, t.curated)
+                   for t in grouping.themes)
+    moved = {pid: Placement(renamed[p.theme][0], p.pinned, tuple((renamed[s][0], v) for s, v in p.suggestions), p.terms)
+             for pid, p in grouping.placements.items()}
+    return Grouping(themes, moved, grouping.related, grouping.coords)
+
+
+def locked_themes(grouping: Grouping) -> tuple[LockedTheme, ...]:
+    """The lock of a grouping: each theme's slug, name and papers (sorted, for a stable file)."""
+    return tuple(LockedTheme(t.slug, t.name, tuple(sorted(t.papers))) for t in grouping.themes)
+
+
+def grouping_json(grouping: Grouping) -> dict:
+    """The `themes --json` contract."""
+    return {
+        "themes": [{"slug": t.slug, "name": t.name, "terms": list(t.terms), "papers": list(t.papers),
+                    "description": t.description, "curated": t.curated} for t in grouping.themes],
+        "papers": {pid: {"theme": p.theme, "pinned": p.pinned,
+                         "suggestions": [[slug, score] for slug, score in p.suggestions],
+                         "terms": list(p.terms)}
+                   for pid, p in sorted(grouping.placements.items())},
+    }

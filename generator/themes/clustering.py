@@ -1,0 +1,111 @@
+"""Automatic themes: a kNN similarity graph, its spectral embedding, k-means, and the number of themes.
+
+Nothing here is dense n x n: similarities are computed in row blocks and only k neighbours kept.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.linalg import eigsh
+from sklearn.cluster import KMeans
+from sklearn.preprocessing import normalize
+
+from generator.themes.features import Features, similarity_rows
+
+BLOCK_ROWS = 512
+# Neighbours kept per paper: enough to join a theme's papers, few enough to keep themes apart.
+NEIGHBOURS = 10
+MAX_THEMES = 40
+KMEANS_RESTARTS = 10
+# An eigenvalue of the normalised adjacency above this marks a group of papers whose links mostly stay
+# inside it (for two groups, a value of 1 - 2 x their share of cut links); counting them gives the themes.
+SEPARATION = 0.5
+
+
+def knn_graph(features: Features, neighbours: int = NEIGHBOURS) -> sparse.csr_matrix:
+    """Symmetric sparse graph joining each paper to its most similar others (blended cosine)."""
+    n = features.tfidf.shape[0]
+    neighbours = max(1, min(neighbours, n - 1))
+    rows, cols, weights = [], [], []
+    for start in range(0, n, BLOCK_ROWS):
+        block = similarity_rows(features, slice(start, start + BLOCK_ROWS))
+        local = np.arange(block.shape[0])
+        block[local, start + local] = -np.inf
+        # ties broken by index so the graph does not depend on the sort algorithm
+        nearest = np.argsort(-block, axis=1, kind="stable")[:, :neighbours]
+        rows.append(np.repeat(start + local, neighbours))
+        cols.append(nearest.ravel())
+        weights.append(np.take_along_axis(block, nearest, axis=1).ravel())
+    # a tiny floor keeps zero-similarity neighbours as edges, so the graph stays connected
+    values = np.clip(np.concatenate(weights), 1e-4, None)
+    graph = sparse.csr_matrix((values, (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+    return graph.maximum(graph.T).tocsr()
+
+
+def spectral_embedding(graph: sparse.csr_matrix, dimensions: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Leading eigenvalues and eigenvectors of the normalised adjacency D^-1/2 A D^-1/2."""
+    n = graph.shape[0]
+    degree = np.asarray(graph.sum(axis=1)).ravel()
+    scale = sparse.diags(1.0 / np.sqrt(np.maximum(degree, 1e-12)))
+    matrix = scale @ graph @ scale
+    dimensions = max(1, min(dimensions, n - 1))
+    if n <= 400:
+        values, vectors = np.linalg.eigh(matrix.toarray())
+    else:
+        start = np.random.RandomState(seed).rand(n)
+        values, vectors = eigsh(matrix, k=dimensions, which="LA", v0=start, tol=1e-8)
+    order = np.argsort(-values, kind="stable")[:dimensions]
+    vectors = vectors[:, order]
+    # an eigenvector's sign is arbitrary; fix it so results do not depend on the solver
+    signs = np.sign(vectors[np.argmax(np.abs(vectors), axis=0), np.arange(vectors.shape[1])])
+    return values[order], vectors * np.where(signs == 0, 1.0, signs)
+
+
+def kmeans(embedding: np.ndarray, count: int, seed: int) -> np.ndarray:
+    """k-means on the row-normalised first `count` eigenvectors (the last step of spectral clustering)."""
+    model = KMeans(n_clusters=count, init="k-means++", n_init=KMEANS_RESTARTS, max_iter=300, tol=1e-6,
+                   random_state=seed)
+    return model.fit_predict(normalize(embedding[:, :count]))
+
+
+def count_range(n: int) -> tuple[int, int]:
+    """Theme counts worth considering: around sqrt(n), the size at which both themes and pages stay browsable."""
+    root = np.sqrt(n)
+    low = max(2, int(round(0.6 * root)))
+    high = max(low, min(MAX_THEMES, int(round(1.6 * root)), n - 1))
+    return low, high
+
+
+def modularity(graph: sparse.csr_matrix, labels: np.ndarray) -> float:
+    """Newman modularity of a partition of the similarity graph."""
+    degree = np.asarray(graph.sum(axis=1)).ravel()
+    total = degree.sum()
+    member = sparse.csr_matrix((np.ones(len(labels)), (np.arange(len(labels)), labels)))
+    inside = (member.T @ graph @ member).diagonal()
+    weight = member.T @ degree
+    return float((inside / total - (weight / total) ** 2).sum())
+
+
+def relabel(labels: np.ndarray) -> np.ndarray:
+    """Labels renumbered 0..k-1 in order of each theme's first paper (papers are sorted by id)."""
+    _, first = np.unique(labels, return_index=True)
+    order = np.argsort(first, kind="stable")
+    mapping = np.empty(labels.max() + 1, dtype=int)
+    mapping[np.unique(labels)[order]] = np.arange(len(order))
+    return mapping[labels]
+
+
+def cluster(features: Features, count: int | str, seed: int) -> np.ndarray:
+    """Automatic themes: spectral clustering of the kNN graph; with 'auto', one theme per well-separated group."""
+    n = features.tfidf.shape[0]
+    if n < 3:
+        return np.zeros(n, dtype=int)
+    graph = knn_graph(features)
+    if count == "auto":
+        low, high = count_range(n)
+        values, vectors = spectral_embedding(graph, high + 1, seed)
+        count = int(np.clip((values > SEPARATION).sum(), low, high))
+        return relabel(kmeans(vectors, count, seed))
+    count = max(1, min(int(count), n))
+    _, vectors = spectral_embedding(graph, count, seed)
+    return relabel(kmeans(vectors, count, seed))
