@@ -263,9 +263,9 @@ def themes(project, as_json, update, freeze, force):
     if update and freeze:
         raise click.UsageError("--update and --freeze are separate steps; run one at a time")
     if update or freeze:
-        if catalog.curated and not force:
+        if update and catalog.curated:
             raise click.UsageError(f"{project.relative(project.themes_file)} declares the themes; "
-                                   "--update and --freeze apply to automatic themes")
+                                   "--update locks automatic themes only")
         # both start from a fresh clustering; --update keeps the identity of themes that continue
         grouping = align_with_lock(group(dataclasses.replace(catalog, curated=())), themelock.read_lock(project))
         if update:

@@ -1,0 +1,205 @@
+"""Curation, lock file, freeze, determinism and names of the theme step, on the small fixture list."""
+from __future__ import annotations
+
+import dataclasses
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.content import curated_from_yaml, load_catalog
+from generator.errors import ContentError
+from generator.project import Project
+from generator.schema import CuratedTheme, ThemesSection
+from generator.themelock import lock_file, read_lock
+from generator.themes import LockedTheme, align_with_lock, group_papers, grouping_json, locked_themes
+from generator.themes.naming import distinct, theme_name
+
+SETTINGS = ThemesSection()
+DECLARED = (
+    CuratedTheme("reinforcement-learning", "Reinforcement learning", "Agents learning policies from reward."),
+    CuratedTheme("graph-learning", "Graph neural networks", "Learning on graphs: message passing, attention."),
+    CuratedTheme("empty-theme", "A theme nobody fits", "Medieval manuscripts and their bindings."),
+    CuratedTheme("proteins", "Proteins", "Protein structure, design and language models."),
+)
+
+
+def papers_of(root: Path):
+    return load_catalog(Project(root)).papers
+
+
+def pin(papers, pins: dict[str, str]):
+    return tuple(dataclasses.replace(p, theme=pins.get(p.id)) for p in papers)
+
+
+def test_a_pin_to_an_unknown_theme_is_an_error_naming_the_file(fixture_project: Path):
+    (fixture_project / "content" / "themes.yml").write_text(
+        "themes:\n- slug: proteins\n  name: Proteins\n  description: Protein papers.\n", encoding="utf-8")
+    entry = fixture_project / "content" / "papers" / "protein-design-by-diffusion.yml"
+    entry.write_text(entry.read_text(encoding="utf-8") + "theme: protein\n", encoding="utf-8")
+    with pytest.raises(ContentError) as raised:
+        load_catalog(Project(fixture_project))
+    assert "content/papers/protein-design-by-diffusion.yml" in str(raised.value)
+    assert "'protein' is not a theme declared in content/themes.yml; did you mean 'proteins'?" in str(raised.value)
+
+
+def test_declared_themes_keep_their_order_and_slugs_even_when_empty(fixture_project: Path):
+    papers = pin(papers_of(fixture_project), {"protein-design-by-diffusion": "proteins"})
+    grouping = group_papers(papers, SETTINGS, DECLARED)
+    assert [t.slug for t in grouping.themes] == [t.slug for t in DECLARED]
+    assert [t.name for t in grouping.themes] == [t.name for t in DECLARED]
+    assert all(t.curated for t in grouping.themes)
+    assert grouping.theme("empty-theme").papers == ()
+    assert sorted(pid for t in grouping.themes for pid in t.papers) == sorted(p.id for p in papers)
+
+
+def test_unpinned_papers_join_the_declared_theme_their_text_matches(fixture_project: Path):
+    grouping = group_papers(papers_of(fixture_project), SETTINGS, DECLARED)
+    assert set(grouping.theme("proteins").papers) == {pid for pid in grouping.placements if "protein" in pid}
+    assert grouping.placements["policy-gradient-methods-for-robot-control"].theme == "reinforcement-learning"
+
+
+@pytest.mark.parametrize("paper_id,slug", [
+    ("graph-attention-for-node-classification", "proteins"),
+    ("protein-design-by-diffusion", "reinforcement-learning"),
+    ("offline-reinforcement-learning-from-logged-data", "empty-theme"),
+])
+def test_a_pin_never_moves_even_against_the_text(fixture_project: Path, paper_id: str, slug: str):
+    grouping = group_papers(pin(papers_of(fixture_project), {paper_id: slug}), SETTINGS, DECLARED)
+    placement = grouping.placements[paper_id]
+    assert placement.theme == slug and placement.pinned
+    assert paper_id in grouping.theme(slug).papers
+    assert not any(p.pinned for pid, p in grouping.placements.items() if pid != paper_id)
+
+
+def test_suggestions_for_an_unpinned_paper_rank_declared_themes(fixture_project: Path):
+    papers = pin(papers_of(fixture_project), {"protein-design-by-diffusion": "proteins",
+                                              "graph-attention-for-node-classification": "graph-learning"})
+    placement = group_papers(papers, SETTINGS, DECLARED).placements["protein-language-models-learn-structure"]
+    assert placement.suggestions[0][0] == "proteins" and len(placement.suggestions) == 3
+    assert {slug for slug, _ in placement.suggestions} <= {t.slug for t in DECLARED}
+
+
+def test_the_grouping_is_the_same_whatever_the_listing_order(fixture_project: Path):
+    papers = list(papers_of(fixture_project))
+    reference = grouping_json(group_papers(papers, SETTINGS))
+    for seed in range(3):
+        shuffled = papers[:]
+        random.Random(seed).shuffle(shuffled)
+        assert grouping_json(group_papers(shuffled, SETTINGS)) == reference
+        grouping = group_papers(shuffled, SETTINGS)
+        assert grouping.coords == group_papers(papers, SETTINGS).coords
+
+
+def test_automatic_names_are_readable_phrases_with_key_terms(fixture_project: Path):
+    grouping = group_papers(papers_of(fixture_project), SETTINGS)
+    assert len({t.name for t in grouping.themes}) == len(grouping.themes)
+    for theme in grouping.themes:
+        assert theme.name[0].isupper() and len(theme.name.split()) >= 2, theme.name
+        assert 3 <= len(theme.terms) <= 6
+    protein = next(t for t in grouping.themes if any("protein" in pid for pid in t.papers))
+    assert "protein" in protein.name.lower()
+
+
+@pytest.mark.parametrize("ranked,expected", [
+    (["continual learning", "catastrophic forgetting", "learning"], "Continual learning and catastrophic forgetting"),
+    (["large language model", "llm", "instruction tuning"], "Large language model and instruction tuning"),
+    (["memory", "memory network", "recall"], "Memory network and recall"),
+])
+def test_a_name_joins_two_distinct_phrases_multi_word_first(ranked, expected):
+    assert theme_name(ranked, {}, set()) == expected
+
+
+def test_a_name_already_taken_moves_on_to_the_next_phrases():
+    ranked = ["graph attention", "node classification", "message passing"]
+    assert theme_name(ranked, {}, {"graph attention and node classification"}) == \
+        "Node classification and message passing"
+
+
+def test_distinct_phrases_drop_parts_and_acronyms():
+    assert distinct(["language model", "language", "lm", "protein folding"], 3) == ["language model", "protein folding"]
+
+
+def test_a_lock_keeps_every_existing_paper_in_its_theme_when_entries_arrive(fixture_project: Path):
+    papers = papers_of(fixture_project)
+    newcomer = "protein-language-models-learn-structure"
+    before = group_papers([p for p in papers if p.id != newcomer], SETTINGS)
+    lock = locked_themes(before)
+    after = group_papers(papers, SETTINGS, lock=lock)
+    for theme in before.themes:
+        for pid in theme.papers:
+            assert after.placements[pid].theme == theme.slug
+            assert after.theme(theme.slug).name == theme.name
+    assert after.placements[newcomer].theme in {t.slug for t in before.themes}
+    assert not any(p.pinned for p in after.placements.values())
+
+
+def test_update_matches_new_themes_to_the_locked_ones_by_their_papers():
+    old = (LockedTheme("graphs", "Graphs of old", ("a", "b", "c")), LockedTheme("rl", "RL of old", ("d", "e")))
+    from generator.themes import Grouping, Placement, Theme
+    fresh = Grouping(
+        themes=(Theme("new-rl", "New RL", ("x", "y", "z"), ("d", "e", "f")),
+                Theme("new-graphs", "New graphs", ("x", "y", "z"), ("a", "b")),
+                Theme("proteins", "Proteins", ("x", "y", "z"), ("c", "g"))),
+        placements={pid: Placement(slug, False, ((slug, 1.0),)) for slug, pids in
+                    (("new-rl", "def"), ("new-graphs", "ab"), ("proteins", "cg")) for pid in pids},
+        related={}, coords={})
+    aligned = align_with_lock(fresh, old)
+    assert [(t.slug, t.name) for t in aligned.themes] == [("rl", "RL of old"), ("graphs", "Graphs of old"),
+                                                         ("proteins", "Proteins")]
+    assert aligned.placements["f"].theme == "rl" and aligned.placements["g"].theme == "proteins"
+
+
+def test_themes_update_writes_a_lock_that_builds_read_and_never_write(fixture_project: Path):
+    project = Project(fixture_project)
+    result = CliRunner().invoke(cli, ["themes", "--update", "--project", str(fixture_project)])
+    assert result.exit_code == 0, result.output
+    assert "Wrote content/themes.lock.yml" in result.output
+    text = lock_file(project).read_text(encoding="utf-8")
+    lock = read_lock(project)
+    assert sorted(pid for t in lock for pid in t.papers) == sorted(p.id for p in papers_of(fixture_project))
+    shown = CliRunner().invoke(cli, ["themes", "--json", "--project", str(fixture_project)])
+    assert shown.exit_code == 0, shown.output
+    assert [t["slug"] for t in yaml.safe_load(shown.output)["themes"]] == [t.slug for t in lock]
+    assert lock_file(project).read_text(encoding="utf-8") == text
+    again = CliRunner().invoke(cli, ["themes", "--update", "--project", str(fixture_project)])
+    assert again.exit_code == 0 and lock_file(project).read_text(encoding="utf-8") == text
+
+
+def test_a_malformed_lock_is_a_content_error_naming_the_file(fixture_project: Path):
+    lock_file(Project(fixture_project)).write_text("themes: nope\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["themes", "--project", str(fixture_project)])
+    assert result.exit_code == 1
+    assert "content/themes.lock.yml: themes: expected 'themes:' followed by mappings" in result.output
+
+
+def test_freeze_writes_a_themes_file_that_loads_back_with_exemplar_pins(fixture_project: Path):
+    result = CliRunner().invoke(cli, ["themes", "--freeze", "--project", str(fixture_project)])
+    assert result.exit_code == 0, result.output
+    themes_file = fixture_project / "content" / "themes.yml"
+    declared, problems = curated_from_yaml(themes_file.read_text(encoding="utf-8"), "content/themes.yml")
+    assert problems == [] and declared and all(t.description for t in declared)
+    catalog = load_catalog(Project(fixture_project))
+    pinned = [p for p in catalog.papers if p.theme]
+    assert pinned and {p.theme for p in pinned} == {t.slug for t in declared}
+    assert "theme:" in result.output
+    refused = CliRunner().invoke(cli, ["themes", "--freeze", "--project", str(fixture_project)])
+    assert refused.exit_code != 0 and "already exists" in refused.output
+
+
+def test_themes_explains_each_paper(fixture_project: Path):
+    result = CliRunner().invoke(cli, ["themes", "--project", str(fixture_project)])
+    assert result.exit_code == 0, result.output
+    assert "key terms:" in result.output and "score " in result.output and "next: " in result.output
+    assert "terms: " in result.output
+
+
+def test_related_papers_share_key_terms(fixture_project: Path):
+    grouping = group_papers(papers_of(fixture_project), SETTINGS)
+    related = grouping.related["protein-design-by-diffusion"]
+    assert 1 <= len(related) <= SETTINGS.related
+    assert "protein" in related[0].id and "protein" in related[0].terms
+    assert [r.score for r in related] == sorted((r.score for r in related), reverse=True)
