@@ -114,7 +114,9 @@ def automatic_plan(features: Features, settings: ThemesSection) -> Plan:
     count = int(labels.max()) + 1
     weights = np.ones(len(labels))
     none = np.full(len(labels), -1)
-    scores = curation.suggestion_scores(features.tfidf, labels, weights, count, None, none)
+    # no paper is a guess here, so each counts in its own theme and its theme ranks first
+    centres = curation.prototypes(features.tfidf, labels, weights, count, None, none)
+    scores = np.asarray(features.tfidf @ centres.T)
     return Plan(labels, scores, none, ())
 
 

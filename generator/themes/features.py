@@ -4,6 +4,7 @@ Every vectorizer setting is written here; nothing depends on the order papers ar
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ def make_corpus(papers: Sequence[Paper]) -> list[str]:
             for p in papers]
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English suffix stripper so 'model', 'models' and 'modeling' share one feature."""
     for suffix in SUFFIXES:

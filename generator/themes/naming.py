@@ -22,6 +22,7 @@ MULTIWORD_BONUS = 0.6
 TITLE_BONUS = 1.0
 TITLE_FLOOR = 0.3
 FALLBACK_NAME = "Other papers"
+NAME_CANDIDATES = 12
 
 
 def ranked_phrases(features: Features, members: np.ndarray, document_frequency: Counter) -> list[str]:
@@ -80,7 +81,7 @@ def key_terms(ranked: Sequence[str], limit: int = MAX_TERMS) -> list[str]:
 def theme_name(ranked: Sequence[str], display: dict[str, str], taken: set[str]) -> str:
     """'X and Y' from the two best distinct phrases, multi-word ones first; unique within the list."""
     multi = [key for key in ranked if " " in key]
-    candidates = distinct(multi[:NAME_PHRASES] + list(ranked), len(ranked))
+    candidates = distinct(multi[:NAME_PHRASES] + list(ranked[:NAME_CANDIDATES]), NAME_CANDIDATES)
     for first in range(max(1, len(candidates) - 1)):
         picks = candidates[first:first + NAME_PHRASES]
         if not picks:
