@@ -36,12 +36,13 @@ def ranked_phrases(features: Features, members: np.ndarray, document_frequency: 
             continue
         share_in = (count + 0.5) / (size + 1.0)
         share_out = (document_frequency[key] - count + 0.5) / (n - size + 1.0)
-        in_titles = sum(key in features.title_phrases[i] for i in members) / size
+        in_titles = sum(key in features.title_phrases[i] for i in members)
         score = (share_in * np.log(share_in / share_out) * (1.0 + MULTIWORD_BONUS * (len(words) - 1))
-                 * (TITLE_FLOOR + TITLE_BONUS * in_titles))
+                 * (TITLE_FLOOR + TITLE_BONUS * in_titles / size))
         if score > 0:
-            scored.append((-score, key))
-    return [key for _, key in sorted(scored)]
+            # a phrase no member's title uses is rarely what the theme is about ('proposed model')
+            scored.append((0 if in_titles else 1, -score, key))
+    return [key for _, _, key in sorted(scored)]
 
 
 def acronym(key: str) -> str:
@@ -51,9 +52,9 @@ def acronym(key: str) -> str:
 
 def overlaps(key: str, kept: Sequence[str]) -> bool:
     """True when a phrase repeats one already kept: same words, a part of it, or its acronym."""
-    words = set(key.split())
+    words = set(key.replace("-", " ").split())
     for other in kept:
-        other_words = set(other.split())
+        other_words = set(other.replace("-", " ").split())
         if words <= other_words or other_words <= words:
             return True
         if re.sub(r"s$", "", key) in (acronym(other), acronym(other) + "s") or \
