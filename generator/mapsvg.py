@@ -84,12 +84,29 @@ def background_path(points: list[tuple[int, int]]) -> str:
     return "".join(f"M{x} {y}h0" for x, y in points)
 
 
+def spread(coords: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Positions evened out per axis (half rank, half linear), so a few outliers cannot squeeze the rest into a corner.
+
+    Order along each axis is kept, so neighbours on the layout stay neighbours on the map.
+    """
+    ids = sorted(coords)
+    if len(ids) < 2:
+        return dict(coords)
+    result: dict[str, list[float]] = {pid: [0.0, 0.0] for pid in ids}
+    for axis in (0, 1):
+        ranked = sorted(ids, key=lambda pid: (coords[pid][axis], pid))
+        for rank, pid in enumerate(ranked):
+            result[pid][axis] = 0.5 * rank / (len(ids) - 1) + 0.5 * coords[pid][axis]
+    return {pid: (x, y) for pid, (x, y) in result.items()}
+
+
 def map_model(grouping: Grouping, titles: dict[str, str], highlight: str | None = None) -> MapModel:
     """The map of the whole list; with `highlight`, only that theme's dots are links and stand out."""
     colours = theme_colours(grouping)
+    coords = spread(grouping.coords)
     layers = []
     for theme in grouping.themes:
-        points = [(pid, *position(grouping.coords[pid])) for pid in theme.papers if pid in grouping.coords]
+        points = [(pid, *position(coords[pid])) for pid in theme.papers if pid in coords]
         linked = highlight is None or theme.slug == highlight
         layers.append(Layer(
             theme.slug, theme.name, colours[theme.slug], len(theme.papers),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import GIVEN_BIBTEX, HOSTILE_ID, RICH_ID, built_rich_list
-from generator.mapsvg import background_path, dot_radius, map_model
+from generator.mapsvg import background_path, dot_radius, map_model, spread
 from generator.pages import code_fence, code_link, edit_url, excerpt, neighbour_themes
 from generator.schema import SiteSection
 from generator.themes import Grouping, Placement, Related, Theme
@@ -77,13 +77,18 @@ def test_the_home_map_links_every_paper_and_a_theme_map_only_its_own():
     theme = map_model(g, titles, highlight="b")
     assert [layer.slug for layer in theme.layers] == ["a", "b"]  # highlighted theme drawn last, on top
     assert [d.title for d in theme.layers[1].dots] == ["B one"]
-    assert theme.layers[0].dots == () and theme.layers[0].path == "M14 14h0M111 67h0"
+    assert theme.layers[0].dots == () and theme.layers[0].path == "M14 14h0M306 174h0"
     assert [layer.slug for layer in theme.legend] == ["a", "b"]
 
 
 @pytest.mark.parametrize("count, radius", [(1, 7.0), (210, 6.6), (2000, 2.1), (10_000, 1.5)])
 def test_dots_shrink_with_the_list_but_stay_visible(count, radius):
     assert dot_radius(count) == radius
+
+
+def test_spread_keeps_axis_order_and_evens_out_outliers():
+    spread_out = spread({"a": (0.0, 0.0), "b": (0.01, 0.02), "c": (1.0, 1.0)})
+    assert spread_out == {"a": (0.0, 0.0), "b": (0.255, 0.26), "c": (1.0, 1.0)}
 
 
 def test_background_dots_cost_a_few_bytes_each():
