@@ -161,7 +161,7 @@ def add_entry(project: Project, values: dict, paper_id: str | None = None, dry_r
         raise ReadingListError(f"{rel} already exists ({existing_title(inspection.papers, paper_id)}); "
                                "if this is another paper, choose its id with --id")
     write_papers(project, [paper], dry_run=dry_run)
-    suggestions = theme_suggestions(inspection, paper)
+    suggestions = theme_suggestions(inspection, paper, project)
     return Added(rel, paper, tuple(p for p in problems if not p.is_error), suggestions, bool(inspection.curated))
 
 
@@ -170,14 +170,18 @@ def existing_title(papers: Sequence[Paper], paper_id: str) -> str:
     return f"'{title}'" if title else "an entry that does not validate yet"
 
 
-def theme_suggestions(inspection, paper: Paper, limit: int = 3) -> tuple[tuple[str, str, float], ...]:
-    """(slug, name, score) of the themes the new paper fits best, grouping the list with it included."""
+def theme_suggestions(inspection, paper: Paper, project: Project | None = None,
+                      limit: int = 3) -> tuple[tuple[str, str, float], ...]:
+    """(slug, name, score) of the themes the new paper fits best, grouping the list with it included.
+
+    Given the project, its theme lock keeps the automatic themes the ones the site shows.
+    """
     from generator.build import group
     from generator.content import Catalog
 
     papers = tuple(sorted((*inspection.papers, paper), key=lambda p: p.id))
     if len(papers) < MIN_PAPERS_FOR_SUGGESTIONS:
         return ()
-    grouping = group(Catalog(inspection.config, papers, inspection.curated, ()))
+    grouping = group(Catalog(inspection.config, papers, inspection.curated, ()), project)
     return tuple((slug, grouping.theme(slug).name, score)
                  for slug, score in grouping.placements[paper.id].suggestions[:limit])

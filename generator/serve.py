@@ -28,7 +28,7 @@ def regenerate(project: Project) -> list | None:
     except ContentError as error:
         log.error(error.format_message())
         return None
-    grouping = group(catalog)
+    grouping = group(catalog, project)
     changed = write_changed(project.docs_dir, generated_files(project, catalog, grouping))
     if changed:
         log.info("readinglist: regenerated %d page(s)", len(changed))
