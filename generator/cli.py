@@ -24,6 +24,11 @@ def project_option(command):
     return wrapper
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 paper', '2 papers'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def print_warnings(catalog) -> None:
     for warning in catalog.warnings:
         click.echo(str(warning), err=True)
@@ -47,7 +52,7 @@ def build(project, strict):
     started = time.perf_counter()
     catalog, grouping = run_build(project, strict=strict)
     print_warnings(catalog)
-    click.echo(f"Built {len(catalog.papers)} papers in {len(grouping.themes)} themes into "
+    click.echo(f"Built {plural(len(catalog.papers), 'paper')} in {plural(len(grouping.themes), 'theme')} into "
                f"{project.relative(project.site_dir)}/ in {time.perf_counter() - started:.1f} s")
 
 
