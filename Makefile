@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve check browser clean
+.PHONY: site test serve check bench browser clean
 
 site: $(STAMP)
 	$(BIN)/readinglist build
@@ -14,6 +14,11 @@ serve: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/readinglist check
+
+# Speed, size and theme-quality figures (printed, never asserted).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/themes.py
+	$(BIN)/python benchmarks/site.py
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
