@@ -17,7 +17,7 @@ from sklearn.preprocessing import normalize
 
 from generator.schema import CuratedTheme, Paper, ThemesSection
 from generator.themes import clustering, curation, naming, related
-from generator.themes.features import Features, make_corpus, vectorize
+from generator.themes.features import Features, declared_views, make_corpus, vectorize
 
 __all__ = ["Grouping", "LockedTheme", "Placement", "Related", "Theme", "align_with_lock", "group_papers",
            "grouping_json", "make_corpus"]
@@ -97,9 +97,9 @@ def group_papers(papers: Sequence[Paper], settings: ThemesSection, curated: Sequ
     ids = [p.id for p in papers]
     features = vectorize(papers)
     if curated:
-        plan = curated_plan(features, papers, curated)
+        plan = curated_plan(papers, curated)
     elif lock and any(p.id in {pid for t in lock for pid in t.papers} for p in papers):
-        plan = locked_plan(features, ids, lock)
+        plan = locked_plan(papers, lock)
     else:
         plan = automatic_plan(features, settings)
     frequency = Counter(key for keys in features.phrases for key in keys)
@@ -120,32 +120,32 @@ def automatic_plan(features: Features, settings: ThemesSection) -> Plan:
     return Plan(labels, scores, none, ())
 
 
-def curated_plan(features: Features, papers: Sequence[Paper], curated: Sequence[CuratedTheme]) -> Plan:
+def curated_plan(papers: Sequence[Paper], curated: Sequence[CuratedTheme]) -> Plan:
     """The curator's themes: pins stay, the rest join the theme they fit best."""
     slugs = [t.slug for t in curated]
     pinned = np.array([slugs.index(p.theme) if p.theme in slugs else -1 for p in papers])
     given = tuple((t.slug, t.name, t.description or "") for t in curated)
-    plan = declared_plan(features, pinned, given)
+    plan = declared_plan(papers, pinned, given)
     return Plan(plan.labels, plan.scores, plan.pinned, plan.given, curated=True)
 
 
-def locked_plan(features: Features, ids: list[str], lock: Sequence[LockedTheme]) -> Plan:
+def locked_plan(papers: Sequence[Paper], lock: Sequence[LockedTheme]) -> Plan:
     """The lock file's themes: papers it lists keep their theme, new papers join the closest one."""
+    ids = [p.id for p in papers]
     present = set(ids)
     kept = [t for t in lock if present.intersection(t.papers)]
     home = {pid: k for k, t in enumerate(kept) for pid in t.papers}
     pinned = np.array([home.get(pid, -1) for pid in ids])
-    plan = declared_plan(features, pinned, tuple((t.slug, t.name, "") for t in kept))
+    plan = declared_plan(papers, pinned, tuple((t.slug, t.name, "") for t in kept))
     # a locked paper is not a curator's pin: it is shown as placed by the model
     return Plan(plan.labels, plan.scores, np.full(len(ids), -1), plan.given)
 
 
-def declared_plan(features: Features, pinned: np.ndarray, given: tuple[tuple[str, str, str], ...]) -> Plan:
+def declared_plan(papers: Sequence[Paper], pinned: np.ndarray, given: tuple[tuple[str, str, str], ...]) -> Plan:
     """Assignment into known themes, described by their name and description text."""
-    rows, _ = features.project([f"{name} . {name} . {description}" for _, name, description in given])
-    descriptions = normalize(rows.toarray())
-    labels, weights = curation.assign(features.tfidf, descriptions, pinned, len(given))
-    scores = curation.suggestion_scores(features.tfidf, labels, weights, len(given), descriptions, pinned)
+    views = declared_views(papers, [f"{name} . {name} . {description}" for _, name, description in given])
+    labels, weights = curation.assign(views, pinned, len(given))
+    scores = curation.suggestion_scores(views, labels, weights, len(given), pinned)
     return Plan(labels, scores, pinned, given)
 
 

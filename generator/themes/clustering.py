@@ -13,8 +13,12 @@ from sklearn.preprocessing import normalize
 from generator.themes.features import Features, similarity_rows
 
 BLOCK_ROWS = 512
-# Neighbours kept per paper: enough to join a theme's papers, few enough to keep themes apart.
-NEIGHBOURS = 10
+# Neighbours kept per paper, as a share of the expected theme size sqrt(n): enough to join a theme's
+# papers, few enough to keep themes apart. The count rule below sees a group of m papers only when most
+# of its links stay inside, i.e. m is at least about the neighbour count; a fixed count would make it
+# blind to themes on short lists and to nothing on long ones. (0.7 * sqrt(210) = 10.)
+NEIGHBOUR_SCALE = 0.7
+MIN_NEIGHBOURS = 3
 MAX_THEMES = 40
 KMEANS_RESTARTS = 10
 # An eigenvalue of the normalised adjacency above this marks a group of papers whose links mostly stay
@@ -22,10 +26,15 @@ KMEANS_RESTARTS = 10
 SEPARATION = 0.5
 
 
-def knn_graph(features: Features, neighbours: int = NEIGHBOURS) -> sparse.csr_matrix:
+def neighbours_for(n: int) -> int:
+    """Neighbours per paper in the similarity graph: a fixed share of the expected theme size."""
+    return max(MIN_NEIGHBOURS, int(round(NEIGHBOUR_SCALE * np.sqrt(n))))
+
+
+def knn_graph(features: Features, neighbours: int | None = None) -> sparse.csr_matrix:
     """Symmetric sparse graph joining each paper to its most similar others (blended cosine)."""
     n = features.tfidf.shape[0]
-    neighbours = max(1, min(neighbours, n - 1))
+    neighbours = max(1, min(neighbours or neighbours_for(n), n - 1))
     rows, cols, weights = [], [], []
     for start in range(0, n, BLOCK_ROWS):
         block = similarity_rows(features, slice(start, start + BLOCK_ROWS))

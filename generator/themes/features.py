@@ -21,6 +21,7 @@ from generator.schema import Paper
 # Titles are short and dense in topic words; repeating them gives them the weight a reader gives them.
 TITLE_REPEATS = 2
 WORD_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+SIMPLE_WORD_RE = re.compile(r"[a-z][a-z0-9]*")
 # Phrases never cross punctuation: a comma or a full stop ends a noun phrase.
 BREAK_RE = re.compile(r"[^a-z0-9\-\s]+")
 SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "s", "ed", "ly", "al")
@@ -65,9 +66,16 @@ def phrase_key(phrase: str) -> str:
     return " ".join(stem(word) for word in phrase.split())
 
 
-def phrase_tokens(text: str) -> list[str]:
-    """The analyzer of the TF-IDF model: stemmed noun-phrase chunks."""
-    return [phrase_key(phrase) for phrase in surface_phrases(text)]
+@functools.lru_cache(maxsize=65536)
+def phrase_tokens(text: str) -> tuple[str, ...]:
+    """The analyzer of the TF-IDF model: stemmed noun-phrase chunks (cached: several views read them)."""
+    return tuple(phrase_key(phrase) for phrase in surface_phrases(text))
+
+
+def word_tokens(text: str) -> tuple[str, ...]:
+    """Stemmed single words, hyphenated compounds split: the coarse view that complements phrases."""
+    return tuple(stem(word) for word in SIMPLE_WORD_RE.findall(text.lower())
+                 if word not in ENGLISH_STOP_WORDS and len(word) > 1)
 
 
 @dataclass(frozen=True)
@@ -90,12 +98,34 @@ class Features:
         return rows.tocsr(), latent
 
 
-def build_vectorizer(count: int) -> TfidfVectorizer:
-    """TF-IDF over phrase chunks; a phrase must occur in two papers unless the list is tiny."""
+def build_vectorizer(count: int, analyzer=phrase_tokens) -> TfidfVectorizer:
+    """TF-IDF over phrase chunks (or another analyzer); a term must occur in two papers unless the list is tiny."""
     return TfidfVectorizer(
-        analyzer=phrase_tokens, lowercase=False, min_df=2 if count >= 20 else 1, max_df=0.5 if count >= 20 else 1.0,
+        analyzer=analyzer, lowercase=False, min_df=2 if count >= 20 else 1, max_df=0.5 if count >= 20 else 1.0,
         sublinear_tf=True, use_idf=True, smooth_idf=True, norm="l2", dtype=np.float64,
     )
+
+
+def declared_views(papers: Sequence[Paper], theme_texts: list[str]) -> list["View"]:
+    """Phrase and word views for assignment into known themes; the themes' own words join each vocabulary.
+
+    Fitting on the theme texts too keeps a description word that only one paper uses (min_df
+    would drop it otherwise).
+    """
+    from generator.themes.curation import View
+
+    corpus = make_corpus(papers)
+    views = []
+    for analyzer in (phrase_tokens, word_tokens):
+        vectorizer = build_vectorizer(len(corpus), analyzer)
+        try:
+            vectorizer.fit(corpus + theme_texts)
+        except ValueError:  # no term survives (a tiny list of empty texts)
+            views.append(View(sparse.csr_matrix((len(corpus), 1)), np.zeros((len(theme_texts), 1))))
+            continue
+        views.append(View(vectorizer.transform(corpus).tocsr(),
+                          normalize(vectorizer.transform(theme_texts).toarray())))
+    return views
 
 
 def vectorize(papers: Sequence[Paper]) -> Features:
