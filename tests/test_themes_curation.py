@@ -108,6 +108,7 @@ def test_automatic_names_are_readable_phrases_with_key_terms(fixture_project: Pa
     (["continual learning", "catastrophic forgetting", "learning"], "Continual learning and catastrophic forgetting"),
     (["large language model", "llm", "instruction tuning"], "Large language model and instruction tuning"),
     (["memory", "memory network", "recall"], "Memory network and recall"),
+    (["grokking", "phase transition", "training dynamics"], "Grokking and phase transition"),
 ])
 def test_a_name_joins_two_distinct_phrases_multi_word_first(ranked, expected):
     assert theme_name(ranked, {}, set()) == expected

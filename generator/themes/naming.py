@@ -82,7 +82,8 @@ def key_terms(ranked: Sequence[str], limit: int = MAX_TERMS) -> list[str]:
 def theme_name(ranked: Sequence[str], display: dict[str, str], taken: set[str]) -> str:
     """'X and Y' from the two best distinct phrases, multi-word ones first; unique within the list."""
     multi = [key for key in ranked if " " in key]
-    candidates = distinct(multi[:NAME_PHRASES] + list(ranked[:NAME_CANDIDATES]), NAME_CANDIDATES)
+    candidates = distinct(leading_word(ranked, multi) + multi[:NAME_PHRASES] + list(ranked[:NAME_CANDIDATES]),
+                          NAME_CANDIDATES)
     for first in range(max(1, len(candidates) - 1)):
         picks = candidates[first:first + NAME_PHRASES]
         if not picks:
@@ -91,6 +92,18 @@ def theme_name(ranked: Sequence[str], display: dict[str, str], taken: set[str]) 
         if name.lower() not in taken:
             return name
     return FALLBACK_NAME if FALLBACK_NAME.lower() not in taken else f"{FALLBACK_NAME} {len(taken) + 1}"
+
+
+def leading_word(ranked: Sequence[str], multi: Sequence[str]) -> list[str]:
+    """The most distinctive phrase when it is a single word no longer phrase contains ('grokking').
+
+    Such a word is the theme's own term and leads its name; a word that only repeats part of a
+    longer phrase ('memory' beside 'memory network') gives way to that phrase.
+    """
+    if not ranked or " " in ranked[0]:
+        return []
+    word = ranked[0]
+    return [] if any(word in key.split() for key in multi[:NAME_CANDIDATES]) else [word]
 
 
 def capitalise(text: str) -> str:
