@@ -80,7 +80,8 @@ def check_url_list(value: Any) -> tuple[str, ...]:
 def check_year(value: Any) -> int:
     last = dt.date.today().year + 1
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(f"expected a year such as 2024, found {describe(value)}")
+        hint = " (remove the quotes)" if isinstance(value, str) and value.strip().isdigit() else ""
+        raise Invalid(f"expected a year such as 2024, found {describe(value)}{hint}")
     if not FIRST_YEAR <= value <= last:
         raise Invalid(f"expected a year between {FIRST_YEAR} and {last}, found {value}")
     return value

@@ -43,7 +43,7 @@ BROKEN_ENTRIES = [
     ("title: A paper\nyear: 3000\nabstract: x\n",
      [f"{REL}:3: year: expected a year between 1600 and {NEXT_YEAR}, found 3000"]),
     ("title: A paper\nyear: '2019'\nabstract: x\n",
-     [f"{REL}:3: year: expected a year such as 2024, found text ('2019')"]),
+     [f"{REL}:3: year: expected a year such as 2024, found text ('2019') (remove the quotes)"]),
     ("title: A paper\ntags: [deep_learning]\nabstract: x\n",
      [f"{REL}:3: tags: item 1: expected a tag of lowercase letters, digits and hyphens (like "
       "'language-models'), found 'deep_learning'"]),
