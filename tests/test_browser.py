@@ -99,13 +99,16 @@ def test_home_theme_card_paper_related_paper_and_tag_page_by_clicking(visit):
     card = page.locator(".rl-themes .rl-card-title a").first
     theme_name = card.inner_text()
     card.click()
+    page.wait_for_url(re.compile(r"themes/[^/]+\.html"))
     assert heading(page) == theme_name
     page.locator(".rl-paper-list .rl-paper-title a").first.click()
-    assert "/papers/" in page.url
+    page.wait_for_url(re.compile(r"papers/[^/]+\.html"))
     first_title = heading(page)
     related = page.locator(".rl-related a").first
     related_title = related.inner_text()
+    first_url = page.url
     related.click()
+    page.wait_for_url(lambda url: url != first_url and "/papers/" in url)
     assert "/papers/" in page.url and heading(page) == related_title != first_title
     back = page.locator("a.rl-back")
     assert back.count() == 1
@@ -115,7 +118,7 @@ def test_home_theme_card_paper_related_paper_and_tag_page_by_clicking(visit):
         tag = page.locator(".rl-tags a.rl-tag").first
     tag_name = tag.inner_text().strip()
     tag.click()
-    assert re.search(r"tags\.html#tag-", page.url)
+    page.wait_for_url(re.compile(r"tags\.html#tag-"))
     section = page.locator(f"#tag-{tag_name}")
     assert section.is_visible()
 
@@ -133,6 +136,8 @@ def test_a_map_dot_opens_its_paper(visit):
 def test_a_theme_page_map_highlights_its_own_papers(visit):
     page = visit.open(f"papers/{RICH_ID}.html")
     page.locator("a.rl-back").click()
+    page.wait_for_url(re.compile(r"themes/[^/]+\.html"))
+    page.wait_for_load_state()
     own = page.locator(".rl-paper-list .rl-paper-title a").count()
     assert page.locator(".rl-map-svg a").count() == own
     assert page.locator(".rl-map-svg path.rl-map-other").count() >= 1
