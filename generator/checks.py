@@ -250,7 +250,7 @@ class CheckResult:
     problems: tuple[Problem, ...]
     strict: bool
     suggestions: dict[str, tuple[tuple[str, float], ...]]
-    curated: bool
+    themes: str  # where themes come from: "curated" (content/themes.yml), "locked" (the lock) or "automatic"
 
     @property
     def errors(self) -> int:
@@ -281,10 +281,12 @@ def result_text(result: CheckResult) -> str:
     """Problems one per line as path:line: key: message, then suggestions, then a verdict line."""
     lines = [str(p) for p in result.problems]
     if result.suggestions:
-        lines.append("Theme suggestions for unpinned entries (pin one with 'theme: <slug>'):")
+        lines.append("Theme suggestions for unpinned entries (pin one with 'theme: <slug>'):"
+                     if result.themes == "curated" else
+                     "New entries and the themes they fit best (the first is where the build puts them):")
         for paper_id, ranked in result.suggestions.items():
             lines.append(f"  {paper_id}: " + ", ".join(f"{slug} {score:.2f}" for slug, score in ranked))
-    elif not result.curated:
+    elif result.themes == "automatic":
         lines.append("No curated themes (content/themes.yml), so nothing to pin; "
                      "`readinglist themes` shows the automatic grouping.")
     verdict = "failed" if result.failing else "passed"

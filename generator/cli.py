@@ -326,17 +326,25 @@ def check_result(project, rels: list[str], strict: bool):
 
     inspection = inspect_content(project)
     problems = select_problems(inspection.problems, rels, project.relative(project.papers_dir))
+    from generator.themelock import read_lock
+
+    locked = {pid for theme in read_lock(project) for pid in theme.papers}
+    themes = "curated" if inspection.curated else "locked" if locked else "automatic"
+    # With curated themes every unpinned entry gets suggestions to pin; with a lock, the entries
+    # the lock does not know yet (a pull request's) see the theme they will join.
+    ranked = [p for p in inspection.papers
+              if not p.theme and (p.id not in locked if themes == "locked" else themes == "curated")]
+    wanted = set(rels)
+    ranked = [p for p in ranked if not wanted or p.source in wanted]
     suggestions = {}
     # Themes are ranked only for content that would build; a broken pin would mislead the ranking.
-    if inspection.curated and inspection.papers and not any(p.is_error for p in inspection.problems):
+    if ranked and not any(p.is_error for p in inspection.problems):
         from generator.build import group
 
-        grouping = group(Catalog(inspection.config, inspection.papers, inspection.curated, ()))
-        wanted = set(rels)
-        suggestions = {p.id: grouping.placements[p.id].suggestions[:3] for p in inspection.papers
-                       if not p.theme and (not wanted or p.source in wanted)}
+        grouping = group(Catalog(inspection.config, inspection.papers, inspection.curated, ()), project)
+        suggestions = {p.id: grouping.placements[p.id].suggestions[:3] for p in ranked}
     entries = len(list(project.papers_dir.glob("*.yml"))) if project.papers_dir.is_dir() else 0
-    return CheckResult(entries, tuple(problems), strict, suggestions, bool(inspection.curated))
+    return CheckResult(entries, tuple(problems), strict, suggestions, themes)
 
 
 def project_path(project, path: Path) -> str:

@@ -324,3 +324,20 @@ def test_the_newer_entry_is_the_one_reported():
     undated = paper("beta", "Attention is all you need.")
     found = find_duplicates([undated, newer, older])
     assert [(d.paper.id, d.original.id) for d in found] == [("alpha", "zeta"), ("beta", "zeta")]
+
+
+def test_with_a_theme_lock_entries_the_lock_does_not_know_see_the_theme_they_join(fixture_project: Path):
+    assert run(fixture_project, "themes", "--update").exit_code == 0
+    protein_theme = next(line.split(":", 1)[1].strip() for line in
+                         (fixture_project / "content" / "themes.lock.yml").read_text().splitlines()
+                         if line.startswith("- slug:") and "protein" in line)
+    (fixture_project / "content" / "papers" / "protein-folding-with-coevolution.yml").write_text(
+        "title: Protein folding from coevolution and protein structure\n"
+        "abstract: Protein structure prediction from protein sequences and coevolution of residues.\n")
+
+    text = run(fixture_project, "check").stdout
+
+    assert "New entries and the themes they fit best (the first is where the build puts them):" in text
+    suggestion_lines = [line for line in text.splitlines() if line.startswith("  ")]
+    assert len(suggestion_lines) == 1
+    assert suggestion_lines[0].startswith(f"  protein-folding-with-coevolution: {protein_theme} ")
