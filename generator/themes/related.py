@@ -30,8 +30,9 @@ def shared_phrases(features: Features, i: int, j: int, document_frequency: Count
     shared = [key for key in features.phrases[i] & features.phrases[j]
               if document_frequency[key] >= 2 and all(len(word) >= 3 for word in key.split())]
     n = len(features.phrases)
+    titles = features.title_phrases[i] | features.title_phrases[j]
     # a phrase in a title says more than one in an abstract; rarity and length make it specific
     shared.sort(key=lambda key: (-(np.log(n / document_frequency[key]) * len(key.split())
-                                   * (2.0 if key in features.title_phrases[i] | features.title_phrases[j] else 1.0)),
+                                   * (2.0 if key in titles else 1.0)),
                                  key))
     return distinct(shared, SHARED_TERMS)
