@@ -33,27 +33,46 @@ MATHML_ATTRIBUTES = frozenset(
 
 
 class _AllowList(HTMLParser):
-    """Re-serialises markup keeping only MathML presentation elements and harmless attributes."""
+    """Re-serialises markup keeping only MathML presentation elements and harmless attributes.
+
+    Tags are kept balanced: text copied from the LaTeX (`\\text{</math>}`) can hold end tags, and a
+    stray `</math>` must not close the formula early and leave its remains in the page.
+    """
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
+        self.open: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag in MATHML_TAGS:
             kept = "".join(f' {name}="{escape(value or "")}"' for name, value in attrs if name in MATHML_ATTRIBUTES)
             self.out.append(f"<{tag}{kept}>")
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
-        if tag in MATHML_TAGS:
-            self.out.append(f"</{tag}>")
+        if tag in self.open:
+            while self.open:
+                closed = self.open.pop()
+                self.out.append(f"</{closed}>")
+                if closed == tag:
+                    break
 
     def handle_data(self, data):
         self.out.append(escape(data, quote=False))
 
+    def close(self):
+        super().close()
+        self.out.extend(f"</{tag}>" for tag in reversed(self.open))
+        self.open.clear()
+
 
 def safe_mathml(markup: str) -> str:
-    """MathML with every element and attribute outside the allow-list dropped, text escaped."""
+    """MathML with every element and attribute outside the allow-list dropped, text escaped, tags balanced."""
     parser = _AllowList()
     parser.feed(markup)
     parser.close()

@@ -6,6 +6,7 @@ links only to http(s) addresses or relative paths.
 """
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 
@@ -17,9 +18,20 @@ from markupsafe import Markup
 SAFE_HREF = re.compile(r"^(?:https?://[^\s]+|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)[^\s]*)$")
 
 
+def followed_href(href: str) -> str:
+    """The address a browser follows for this attribute value.
+
+    Python-Markdown writes character references such as `&#58;` into the attribute as they are and
+    the browser decodes them, and browsers read a backslash as a slash (`/\\host` is `//host`), so
+    both are applied before judging the address.
+    """
+    return html.unescape(href).replace("\\", "/")
+
+
 def safe_href(href: str) -> bool:
     """An http(s) address or a relative path; never javascript:, data:, mailto: or protocol-relative."""
-    return bool(SAFE_HREF.match(href.strip())) and not re.search(r"[\x00-\x1f]", href)
+    followed = followed_href(href)
+    return bool(SAFE_HREF.match(followed.strip())) and not re.search(r"[\x00-\x1f\x7f]", followed)
 
 
 class _SafeLinks(Treeprocessor):
