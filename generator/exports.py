@@ -23,9 +23,26 @@ XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 FEED_NAMESPACE = uuid.UUID("5b0f2f6e-52f4-4d55-9a4c-6f1b0f9a6a4e")  # fixed, so entry ids never change
 
 
+# BibTeX counts every brace, escaped or not, so an unpaired `\}` would still end the field (and a
+# crafted title could then start a new entry); unpaired braces are spelled as commands instead.
+UNPAIRED_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+
+
+def braces_pair_up(text: str) -> bool:
+    """Whether every brace of the text has its partner, in order."""
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def bibtex_value(text: str) -> str:
     """Text made safe inside a braced BibTeX value (balanced braces, LaTeX specials escaped)."""
-    return "".join(BIBTEX_SPECIALS.get(char, char) for char in " ".join(text.split()))
+    text = " ".join(text.split())
+    specials = BIBTEX_SPECIALS if braces_pair_up(text) else {**BIBTEX_SPECIALS, **UNPAIRED_BRACES}
+    return "".join(specials.get(char, char) for char in text)
 
 
 def ascii_word(text: str) -> str:

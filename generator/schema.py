@@ -16,6 +16,9 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 ARXIV_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 FIRST_YEAR = 1600
+# C0 and C1 controls other than tab and line breaks, and the bidi embeddings, overrides and isolates:
+# invisible, and a right-to-left override in a title turns around the text after it (page titles, lists).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class Invalid(ValueError):
@@ -41,11 +44,20 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
+def refuse_controls(text: str) -> str:
+    """Text without invisible control characters; they arrive through YAML escapes such as "\\u202e"."""
+    found = CONTROL_RE.search(text)
+    if found:
+        raise Invalid(f"contains the invisible control character U+{ord(found.group()):04X} at character "
+                      f"{found.start() + 1}; remove it")
+    return text
+
+
 def check_text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         hint = " (put it in quotes)" if isinstance(value, (int, float, bool)) else ""
         raise Invalid(f"expected text, found {describe(value)}{hint}")
-    return value.strip()
+    return refuse_controls(value.strip())
 
 
 def check_text_list(value: Any) -> tuple[str, ...]:
@@ -56,6 +68,10 @@ def check_text_list(value: Any) -> tuple[str, ...]:
     for index, item in enumerate(value, start=1):
         if not isinstance(item, str) or not item.strip():
             raise Invalid(f"item {index}: expected text, found {describe(item)}")
+        try:
+            refuse_controls(item)
+        except Invalid as problem:
+            raise Invalid(f"item {index}: {problem}") from None
     return tuple(item.strip() for item in value)
 
 
@@ -139,6 +155,37 @@ def check_arxiv(value: Any) -> str:
     return text
 
 
+BIBTEX_HEAD = re.compile(r"@(?P<type>[A-Za-z]+)\s*\{\s*[^\s,{}]+\s*,")
+BIBTEX_NOT_ENTRIES = {"comment", "preamble", "string"}
+
+
+def bibtex_entry_end(text: str) -> int | None:
+    """Index just past the brace that closes the entry opened at the start, or None when it never closes.
+
+    BibTeX counts every brace, escaped or not, so this does too.
+    """
+    depth = 0
+    for index, char in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if char == "}" and depth == 0:
+            return index + 1
+    return None
+
+
+def check_bibtex(value: Any) -> str:
+    text = check_text(value)
+    head = BIBTEX_HEAD.match(text)
+    if not head or head.group("type").lower() in BIBTEX_NOT_ENTRIES:
+        raise Invalid(f"expected one BibTeX entry such as '@article{{key, title = {{...}}}}', found {text[:40]!r}")
+    end = bibtex_entry_end(text)
+    if end is None:
+        raise Invalid("the BibTeX entry's braces do not balance: a '{' is never closed")
+    if text[end:].strip():
+        # Anything after the entry would land in reading-list.bib as more entries or commands.
+        raise Invalid(f"expected one BibTeX entry, found more after its closing brace: {text[end:].strip()[:40]!r}")
+    return text
+
+
 def check_slug_list(value: Any) -> tuple[str, ...]:
     items = check_text_list(value)
     for index, item in enumerate(items, start=1):
@@ -190,6 +237,7 @@ KINDS: dict[str, Kind] = {
                               "items": {"type": "string", "pattern": SLUG_RE.pattern}}),
     "doi": Kind(check_doi, {"type": "string", "pattern": "^(https?://(dx\\.)?doi\\.org/|doi:)?10\\.\\d{4,9}/\\S+$"}),
     "arxiv": Kind(check_arxiv, {"type": "string", "pattern": "^(arxiv:|https?://arxiv\\.org/(abs|pdf)/)?\\S+$"}),
+    "bibtex": Kind(check_bibtex, _TEXT),
     "slug_list": Kind(check_slug_list, {"type": "array", "items": {"type": "string", "pattern": SLUG_RE.pattern}}),
     "count": Kind(check_count, {"oneOf": [{"const": "auto"}, {"type": "integer", "minimum": 1}]}),
     "int": Kind(check_int, {"type": "integer"}),
@@ -225,7 +273,7 @@ class Paper:
         default=())
     added: dt.date | None = declared("date", "Date the paper joined the list (YYYY-MM-DD).")
     notes: str | None = declared("markdown", "The curator's notes, in Markdown.")
-    bibtex: str | None = declared("text", "A BibTeX entry to show instead of the generated one.")
+    bibtex: str | None = declared("bibtex", "A BibTeX entry to show instead of the generated one.")
     abstract: str | None = declared("text", "The abstract, as plain text (LaTeX math allowed).", expected=True)
 
 
