@@ -81,21 +81,29 @@ def parse_yaml(text: str, rel: str) -> tuple[YamlDocument | None, list[Problem]]
     try:
         try:
             node, data = _compose_and_construct(text, _FastLoader)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):
             node, data = _compose_and_construct(text, _Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
         return None, [Problem(rel, line, None, f"this is not valid YAML: {reason}")]
+    except RecursionError:
+        return None, [Problem(rel, None, None, "this is not valid YAML for an entry: lists or mappings are "
+                                               "nested too deeply")]
     lines: dict[str, int] = {}
     problems: list[Problem] = []
     if node is not None:
-        _collect_lines(node, "", lines, problems, rel)
+        _collect_lines(node, "", lines, problems, rel, set())
     return YamlDocument(data, lines), problems
 
 
-def _collect_lines(node: yaml.Node, prefix: str, lines: dict, problems: list, rel: str) -> None:
+def _collect_lines(node: yaml.Node, prefix: str, lines: dict, problems: list, rel: str, seen_nodes: set) -> None:
+    # An alias (*name) reuses its anchor's node: walking it again at every use would let nested
+    # aliases ("billion laughs") grow the walk exponentially, so each node is walked once.
+    if id(node) in seen_nodes:
+        return
+    seen_nodes.add(id(node))
     lines.setdefault(prefix or ".", node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen = set()
@@ -107,17 +115,18 @@ def _collect_lines(node: yaml.Node, prefix: str, lines: dict, problems: list, re
                                         "appears twice; keep one"))
             seen.add(key)
             lines[path] = key_node.start_mark.line + 1
-            _collect_child_lines(value_node, path, lines, problems, rel)
+            _collect_child_lines(value_node, path, lines, problems, rel, seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             lines[f"{prefix}.{index}"] = item.start_mark.line + 1
-            _collect_child_lines(item, f"{prefix}.{index}", lines, problems, rel)
+            _collect_child_lines(item, f"{prefix}.{index}", lines, problems, rel, seen_nodes)
 
 
-def _collect_child_lines(node: yaml.Node, path: str, lines: dict, problems: list, rel: str) -> None:
+def _collect_child_lines(node: yaml.Node, path: str, lines: dict, problems: list, rel: str,
+                         seen_nodes: set) -> None:
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         lines.setdefault(path, node.start_mark.line + 1)
-        _collect_lines(node, path, lines, problems, rel)
+        _collect_lines(node, path, lines, problems, rel, seen_nodes)
 
 
 def unknown_key_message(key: str, known: list[str], where: str) -> str:
@@ -291,6 +300,9 @@ def pin_problems(papers: tuple[Paper, ...], curated: list[CuratedTheme], themes_
 
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 file, turning a decoding failure into a problem."""
+    if path.is_symlink():
+        # A link committed in a pull request could point at any file of the machine building the site.
+        return None, [Problem(rel, None, None, "is a symbolic link; content files must be plain files")]
     try:
         return path.read_text(encoding="utf-8"), []
     except UnicodeDecodeError as error:
@@ -304,11 +316,15 @@ def load_papers(project: Project) -> tuple[tuple[Paper, ...], dict[str, dict[str
         rel = project.relative(project.papers_dir)
         return (), {}, [Problem(rel, None, None, "folder not found; entries live in content/papers/<id>.yml")]
     for path in sorted(project.papers_dir.iterdir()):
-        rel = project.relative(path)
+        # Not resolved: a symbolic link is named as the contributor wrote it, not by its target.
+        rel = f"{project.relative(project.papers_dir)}/{path.name}"
         if path.suffix == ".yaml":
             problems.append(Problem(rel, None, None, "entries end in .yml; rename this file"))
             continue
-        if path.suffix != ".yml" or not path.is_file():
+        if path.suffix == ".yml" and path.is_dir() and not path.is_symlink():
+            problems.append(Problem(rel, None, None, "is a folder; an entry is a file content/papers/<id>.yml"))
+            continue
+        if path.suffix != ".yml" or not (path.is_file() or path.is_symlink()):
             continue
         text, read_problems = read_text(path, rel)
         problems += read_problems

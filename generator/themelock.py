@@ -34,7 +34,7 @@ def read_lock(project: Project) -> tuple[LockedTheme, ...]:
     rel = project.relative(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as error:  # deep nesting overflows the parser
         raise ContentError([Problem(rel, None, None, f"is not readable YAML ({error}); "
                                                      "rewrite it with `readinglist themes --update`")]) from None
     themes, problems = lock_from_data(data, rel)
