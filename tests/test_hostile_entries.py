@@ -1,0 +1,476 @@
+"""Hostile entries: what a pull request could put in an entry must stay text, stay on this host and never crash.
+
+Pure functions first (notes links, MathML, BibTeX, text checks, YAML), then one real build of a
+fixture list with hostile entries (every output file), a second build for determinism, one
+build of entries that must be refused, and the hostile site in headless Chromium.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as etree
+from concurrent.futures import ThreadPoolExecutor
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import copy_fixture_list
+from generator.content import parse_yaml
+from generator.exports import bibtex_value, generated_bibtex
+from generator.mathml import MATHML_TAGS, safe_mathml, text_with_math
+from generator.notes import render_notes, safe_href
+from generator.schema import Invalid, Paper, check_bibtex, check_text, check_text_list
+
+READINGLIST = str(Path(sys.executable).with_name("readinglist"))
+
+# ---------------------------------------------------------------------------------------------
+# Pure functions
+
+
+@pytest.mark.parametrize("href", [
+    "javascript&#58;alert(1)", "&#106;avascript:alert(1)", "java&Tab;script:alert(1)", "javascript&colon;alert(1)",
+    "&#x2F;&#x2F;evil.example/x", "/\\evil.example/x", "\\\\evil.example/x", "data&#58;text/html,x",
+])
+def test_links_are_judged_as_the_browser_follows_them(href):
+    assert not safe_href(href)
+
+
+@pytest.mark.parametrize("markdown", [
+    "[a](javascript&#58;alert(1))", "[a](&#106;avascript:alert(1))", "[a](java&Tab;script:alert(1))",
+    "[a](/\\\\evil.example/x)", "[a](&#x2F;&#x2F;evil.example)", "[a][r]\n\n[r]: javascript&#58;alert(1)",
+])
+def test_notes_drop_links_hidden_behind_character_references(markdown):
+    assert "<a " not in str(render_notes(markdown))
+
+
+def test_notes_keep_ordinary_links_with_ampersands():
+    assert str(render_notes("[a](https://e.org/?a=1&b=2)")) == \
+        '<p><a href="https://e.org/?a=1&amp;b=2" rel="nofollow">a</a></p>'
+
+
+class _Balance(HTMLParser):
+    """Fails on an end tag that does not close the innermost open element."""
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.open.append(tag)
+        self.tags.add(tag)
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open.pop() == tag, f"stray </{tag}>"
+
+
+def balanced_tags(markup: str) -> set[str]:
+    """The tags of markup whose elements nest properly and all close."""
+    parser = _Balance()
+    parser.feed(markup)
+    parser.close()
+    assert parser.open == []
+    return parser.tags
+
+
+@pytest.mark.parametrize("latex", [
+    r"\[ \text{</math><img src=x onerror=alert(1)>} \]", r"$\text{</mtext></mrow></math><b>x</b>}$",
+    r"$\text{<math><mi>}$", r"$\href{javascript:alert(1)}{x}$", r"$\text{<script>alert(1)</script>}$",
+])
+def test_math_stays_balanced_mathml_without_entry_markup(latex):
+    result = str(text_with_math(f"before {latex} after"))
+    assert balanced_tags(result) <= MATHML_TAGS | {"code"}
+    assert "href=" not in result and "<img" not in result and "<script" not in result
+
+
+def test_the_mathml_allow_list_closes_what_it_opened():
+    assert safe_mathml("<math><mrow><mi>x</math></mi>") == "<math><mrow><mi>x</mi></mrow></math>"
+
+
+def bibtex_depths_ok(text: str) -> bool:
+    """BibTeX's view: every brace counts, escaped or not; depth never below zero and back to zero."""
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+@pytest.mark.parametrize("text", ["} , note = {x}} @misc{evil, title={pwn}", "a { b", "}{", "x \\} y"])
+def test_bibtex_values_with_unpaired_braces_stay_inside_their_field(text):
+    value = bibtex_value(text)
+    assert bibtex_depths_ok(value)
+    entry = generated_bibtex(Paper(id="p", source="p.yml", title=text, authors=(text,), venue=f"Journal {text}"),
+                             "key")
+    assert bibtex_depths_ok(entry)
+    assert entry.count("\n@") == 0 and entry.rstrip().endswith("\n}")
+
+
+@pytest.mark.parametrize("bibtex", [
+    "@misc{a, title={x}}\n@misc{b, title={injected}}", "@misc{a, title={x}}}", "@misc{a, title={x}",
+    "@preamble{\"\\input{/etc/passwd}\"}", "@comment{a, x}", "title = {x}", "@misc{a, title={x}} % trailing",
+])
+def test_a_given_bibtex_must_be_one_entry_within_its_braces(bibtex):
+    with pytest.raises(Invalid):
+        check_bibtex(bibtex)
+
+
+def test_a_given_bibtex_entry_is_accepted():
+    text = "@inproceedings{doe2023,\n  title = {A {B} \\& C},\n  author = {Doe, Jane}\n}"
+    assert check_bibtex(text) == text
+
+
+@pytest.mark.parametrize("text", ["a\u202eb", "\u2066x", "bell\x07", "esc\x1b[31m", "c1\x9bx"])
+def test_invisible_control_characters_are_refused(text):
+    with pytest.raises(Invalid, match="invisible control character"):
+        check_text(text)
+    with pytest.raises(Invalid, match="item 1"):
+        check_text_list([text])
+
+
+def test_nested_aliases_are_walked_once():
+    text = "title: x\na: &a [l, l, l, l, l, l, l, l, l]\n"
+    for name, previous in zip("bcdef", "abcde"):
+        text += f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+    started = time.perf_counter()
+    doc, problems = parse_yaml(text, "x.yml")
+    assert problems == [] and len(doc.lines) < 100
+    assert time.perf_counter() - started < 5
+
+
+def test_deep_nesting_is_a_problem_not_a_crash():
+    doc, problems = parse_yaml("title: " + "[" * 5000 + "]" * 5000 + "\n", "x.yml")
+    assert doc is None and "nested too deeply" in problems[0].message
+
+
+# ---------------------------------------------------------------------------------------------
+# One real build of hostile entries
+
+LONG_TITLE = "Graph " + "attention " * 1000 + "end"
+HOSTILE_TITLE = "</title><script>alert(1)</script> <img src=x onerror=alert(2)> Graph \"q\" & 'a' {{ 7*7 }} ]]> <!--"
+HOSTILE = {
+    "hostile-markup": r'''title: "</title><script>alert(1)</script> <img src=x onerror=alert(2)> Graph \"q\" & 'a' {{ 7*7 }} ]]> <!--"
+authors: ["<svg onload=alert(3)>", "A & B \"quoted\""]
+venue: "<iframe src=javascript:alert(4)> Conference }"
+year: 2020
+url: "https://example.org/a?x=\"onmouseover=alert(5)&y='z'"
+pdf: "https://example.org/p.pdf#'><script>alert(6)</script>"
+code: ["https://github.com/x/y\"><script>alert(7)</script>"]
+tags: [graphs]
+added: 2024-03-01
+abstract: "Graph attention <script>alert(8)</script> $\\href{javascript:alert(9)}{x}$ and
+  \\[ \\text{</math><img src=x onerror=alert(10)>} \\] and $\\text{<script>alert(11)</script>}$ &lt;b&gt;"
+notes: |
+  Raw <img src=x onerror=alert(12)> <script>alert(13)</script> <svg onload=alert(14)>
+  [js](javascript:alert(15)) [ent](javascript&#58;alert(16)) [ent2](&#106;avascript:alert(17))
+  [data](data:text/html,x) [proto](//evil.example/x) [bs](/\evil.example/x) [ref][r1]
+  ![img](http://evil.example/img.png) ![refimg][r2] <http://evil.example/auto> <javascript:alert(18)>
+  [attr](https://ok.example){: onclick="alert(19)" } &#x3C;script&#x3E;
+
+  [r1]: javascript&#58;alert(20)
+  [r2]: http://evil.example/ref.png
+bibtex: |
+  @misc{hostile,
+    title = {</code></pre><script>alert(21)</script>},
+    note = {```}
+  }
+''',
+    "hostile-braces": '''title: "} , note = {x}} @misc{evil, title={pwn}"
+authors: ["Brace } Author"]
+venue: "Journal } @misc{z,"
+year: 2022
+url: "https://example.org/x}@misc{q,"
+abstract: Graph neural networks with a closing brace } in the abstract.
+added: 2024-03-02
+''',
+    "hostile-long": f"title: {LONG_TITLE}\nabstract: Graph attention over a very long title.\nadded: 2024-03-03\n",
+    "hostile-unicode": '''title: "Zero\\u200bwidth \\u200djoiner \\ufeff graphs — عربى 🙂"
+abstract: "Graph networks \\u200b with zero-width spaces."
+added: 2024-03-04
+''',
+}
+
+
+def write_hostile_list(destination: Path, reverse: bool = False) -> Path:
+    """The fixture list plus the hostile entries; `reverse` writes them in the other order, seconds apart in mtime."""
+    root = copy_fixture_list(destination)
+    papers = root / "content" / "papers"
+    for index, (paper_id, text) in enumerate(sorted(HOSTILE.items(), reverse=reverse)):
+        path = papers / f"{paper_id}.yml"
+        path.write_text(text, encoding="utf-8")
+        os.utime(path, (1_700_000_000 + 10 * index, 1_700_000_000 + 10 * index))
+    return root
+
+
+def build(root: Path, hash_seed: str) -> subprocess.CompletedProcess:
+    """The real console script, as a contributor's CI runs it."""
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    return subprocess.run([READINGLIST, "build", "--project", str(root)], capture_output=True, text=True, env=env,
+                          timeout=300)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def hostile_root(tmp_path_factory) -> Path:
+    root = write_hostile_list(tmp_path_factory.mktemp("hostile"))
+    before = tree_digest(root / "content")
+    result = build(root, "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert tree_digest(root / "content") == before
+    return root
+
+
+@pytest.fixture(scope="session")
+def site(hostile_root: Path) -> Path:
+    return hostile_root / "site"
+
+
+class _Elements(HTMLParser):
+    """Every element with its attributes as the browser reads them (references decoded), and script texts."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict]] = []
+        self.scripts: list[str] = []
+        self.title = ""
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        self._in = tag if tag in ("script", "title") else None
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in == "script":
+            self.scripts.append(data)
+        elif self._in == "title" and not self.title:
+            self.title = data
+
+
+def elements(page: Path) -> _Elements:
+    parser = _Elements()
+    parser.feed(page.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_no_page_holds_an_element_attribute_or_script_from_an_entry(site: Path):
+    for page in html_pages(site):
+        parsed = elements(page)
+        tags = {tag for tag, _ in parsed.elements}
+        assert not tags & {"img", "iframe", "object", "embed", "style", "base"}, page
+        for tag, attrs in parsed.elements:
+            assert not [name for name in attrs if name.startswith("on")], (page, tag, attrs)
+        assert not [s for s in parsed.scripts if "alert" in s], page
+
+
+def test_every_link_and_source_is_http_or_local(site: Path):
+    for page in html_pages(site):
+        for tag, attrs in elements(page).elements:
+            for name in ("href", "src", "action", "formaction", "xlink:href"):
+                value = attrs.get(name)
+                if value is None:
+                    continue
+                followed = value.strip().replace("\\", "/")
+                scheme = urlsplit(followed).scheme.lower()
+                assert scheme in ("", "http", "https"), (page, tag, name, value)
+                assert not followed.startswith("//"), (page, tag, name, value)
+
+
+def test_the_paper_page_shows_the_hostile_text_as_text(site: Path):
+    page = site / "papers" / "hostile-markup.html"
+    parsed = elements(page)
+    assert parsed.title == f"{HOSTILE_TITLE} - Fixture reading list"
+    text = page.read_text(encoding="utf-8")
+    assert "&lt;svg onload=alert(3)&gt;" in text and "&lt;iframe src=javascript:alert(4)&gt;" in text
+    assert "&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;alert(21)&lt;/script&gt;" in text
+    notes = text.split('<div class="rl-notes"')[1].split("</div>")[0]
+    assert [attrs["href"] for tag, attrs in elements_of(notes) if tag == "a"] == [
+        "http://evil.example/auto", "https://ok.example"]
+    abstract = text.split('<div class="rl-abstract"')[1].split("</div>")[0]
+    balanced_tags(abstract.split(">", 1)[1])
+
+
+def elements_of(markup: str) -> list[tuple[str, dict]]:
+    parser = _Elements()
+    parser.feed(markup)
+    parser.close()
+    return parser.elements
+
+
+def test_lists_map_and_search_index_keep_titles_escaped(site: Path):
+    for name in ("index.html", "all-papers.html", "tags.html"):
+        assert "&lt;img src=x onerror=alert(2)&gt;" in (site / name).read_text(encoding="utf-8"), name
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "<title>&lt;/title&gt;&lt;script&gt;alert(1)" in home  # the map dot's SVG tooltip
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    # Material renders search titles and texts as HTML.
+    for doc in index["docs"]:
+        for field in ("title", "text"):
+            assert not any(f"<{tag}" in doc[field] for tag in ("img", "script", "svg", "iframe")), doc
+    titles = [html.unescape(doc["title"]) for doc in index["docs"] if doc["location"] == "papers/hostile-markup.html"]
+    assert titles == [HOSTILE_TITLE]
+
+
+def bibtex_entries(text: str) -> list[str]:
+    """The entry heads BibTeX sees at brace depth zero, failing on unbalanced braces."""
+    heads, depth = [], 0
+    for index, char in enumerate(text):
+        if char == "@" and depth == 0:
+            heads.append(re.match(r"@\w+\{[^,]*", text[index:]).group())
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        assert depth >= 0, text[max(0, index - 80):index + 1]
+    assert depth == 0
+    return heads
+
+
+def test_exports_keep_every_entry_inside_its_own_braces(site: Path, hostile_root: Path):
+    count = len(list((hostile_root / "content" / "papers").glob("*.yml")))
+    heads = bibtex_entries((site / "reading-list.bib").read_text(encoding="utf-8"))
+    assert len(heads) == count and "@misc{hostile" in heads and not [h for h in heads if "evil" in h]
+    for theme_bib in (site / "themes").glob("*.bib"):
+        bibtex_entries(theme_bib.read_text(encoding="utf-8"))
+    feed = etree.parse(site / "feed.xml").getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert HOSTILE_TITLE in [entry.findtext(f"{atom}title") for entry in feed.iter(f"{atom}entry")]
+    etree.parse(site / "sitemap.xml")
+    papers = {p["id"]: p for p in json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]}
+    assert papers["hostile-markup"]["title"] == HOSTILE_TITLE and papers["hostile-long"]["title"] == LONG_TITLE
+
+
+def test_the_same_content_written_in_another_order_and_hash_seed_gives_the_same_site(tmp_path: Path, site: Path):
+    again = write_hostile_list(tmp_path, reverse=True)
+    result = build(again, "4242")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert tree_digest(again / "site") == tree_digest(site)
+
+
+REJECTED = {
+    "bidi-title.yml": 'title: "abc\\u202etxt.exe"\nabstract: x\n',
+    "bibtex-injection.yml": "title: x\nabstract: y\nbibtex: |\n  @misc{a, title={x}}\n  @misc{b, title={y}}\n",
+    "billion-laughs.yml": "title: x\nabstract: y\nl0: &a [l, l, l, l, l, l, l, l, l]\n" + "".join(
+        f"l{i}: &{chr(97 + i)} [{', '.join([f'*{chr(96 + i)}'] * 9)}]\n" for i in range(1, 10)),
+    "deep-nesting.yml": "title: " + "[" * 3000 + "]" * 3000 + "\nabstract: y\n",
+    "python-object.yml": "title: !!python/object/apply:os.system ['touch pwned']\nabstract: y\n",
+}
+
+
+def test_refused_entries_get_messages_not_tracebacks_and_content_is_untouched(tmp_path: Path):
+    root = copy_fixture_list(tmp_path)
+    papers = root / "content" / "papers"
+    for name, text in REJECTED.items():
+        (papers / name).write_text(text, encoding="utf-8")
+    (papers / "not-utf8.yml").write_bytes("title: caf\xe9\nabstract: x\n".encode("latin-1"))
+    (papers / "a-folder.yml").mkdir()
+    secret = tmp_path / "secret.yml"
+    secret.write_text("title: the runner's secret\nabstract: leaked\n")
+    (papers / "linked.yml").symlink_to(secret)
+    before = tree_digest(root / "content")
+
+    result = build(root, "0")
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in output and "Internal error" not in output, output
+    named = {line.strip().split(":")[0] for line in result.stderr.splitlines() if line.startswith("  ")}
+    expected = set(REJECTED) | {"not-utf8.yml", "a-folder.yml", "linked.yml"}
+    assert named == {f"content/papers/{name}" for name in expected}
+    assert "is a symbolic link" in output and "the runner's secret" not in output and "leaked" not in output
+    assert not (root / "site").exists() and not (root / "pwned").exists() and not Path("pwned").exists()
+    assert tree_digest(root / "content") == before
+
+
+# ---------------------------------------------------------------------------------------------
+# The hostile site in headless Chromium
+
+HOSTILE_SEARCHES = ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "javascript:alert(1)",
+                    "\"><svg onload=alert(1)>"]
+
+
+DOM_PROBE = """() => ({
+  scripts: [...document.scripts].filter(s => !s.src && /alert/.test(s.textContent)).length
+           + [...document.scripts].filter(s => s.src && !s.src.startsWith(location.origin)
+                                               && !s.src.startsWith('file:')).length,
+  handlers: [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
+  // The only frame allowed is the search worker shim's: hidden, without a source.
+  images: document.querySelectorAll('img, object, embed, iframe[src], iframe:not([hidden])').length,
+  // Resolved as a click would (SVG links of the map included).
+  protocols: [...new Set([...document.querySelectorAll('a[href]')].map(
+    a => new URL(a.getAttribute('href'), document.baseURI).protocol))],
+})"""
+
+HOSTILE_PAGES = ("papers/hostile-markup.html", "papers/hostile-braces.html", "index.html", "all-papers.html",
+                 "tags.html", "404.html")
+
+
+def assert_nothing_from_entries(page, where: str) -> None:
+    """No entry script, handler, image or frame in the live DOM, and every link http(s) or a site file."""
+    probe = page.evaluate(DOM_PROBE)
+    assert probe["scripts"] == 0 and probe["handlers"] == 0 and probe["images"] == 0, (where, probe)
+    assert set(probe["protocols"]) <= {"http:", "https:", "file:"}, (where, probe)
+
+
+def browse_hostile_site(base: str) -> tuple[list[str], list[str]]:
+    """Open the hostile pages and search hostile words in a fresh Chromium; returns the requests and dialogs."""
+    from playwright.sync_api import sync_playwright
+
+    from browser_support import launch
+
+    requests, dialogs = [], []
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.on("request", lambda request: requests.append(request.url))
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        for path in HOSTILE_PAGES:
+            page.goto(base + path)
+            page.wait_for_load_state("load")
+            assert_nothing_from_entries(page, path)
+        page.goto(base + "papers/hostile-markup.html")
+        box = page.locator("input.md-search__input")
+        for words in HOSTILE_SEARCHES + ["onerror"]:
+            box.click()
+            box.fill("")
+            box.press_sequentially(words, delay=5)
+            page.locator(".md-search-result__meta").wait_for(timeout=15000)
+            page.wait_for_timeout(200)
+            assert_nothing_from_entries(page, words)
+        assert page.locator(".md-search-result__item").count() >= 1  # 'onerror' finds the hostile entry
+        browser.close()
+    return requests, dialogs
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["file", "http"])
+def test_hostile_pages_and_searches_run_nothing_and_stay_local(site: Path, scheme: str):
+    pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian's chromium is missing: run `make browser`")
+    from browser_support import is_local, serve
+
+    base = site.as_uri() + "/" if scheme == "file" else serve(site)
+    # Playwright's sync API will not start on a thread where another module's session is running; a
+    # thread of its own keeps this test independent of the other browser tests.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        requests, dialogs = pool.submit(browse_hostile_site, base).result()
+    assert dialogs == []
+    assert [url for url in requests if not is_local(url, base)] == []
