@@ -7,7 +7,7 @@ from generator.contribute import PAGE as CONTRIBUTE, contribute_page, contributi
 from generator.content import Catalog, load_catalog
 from generator.exports import export_files
 from generator.mkdocs_config import mkdocs_config
-from generator.output import render_site, write_mkdocs_config, write_tree
+from generator.output import refuse_linked_outputs, render_site, write_mkdocs_config, write_tree
 from generator.pages import build_pages, excerpt, navigation
 from generator.project import Project
 from generator.render import Renderer
@@ -41,6 +41,7 @@ def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]
     catalog = load_catalog(project, strict=strict)
     grouping = group(catalog, project)
     files = generated_files(project, catalog, grouping)
+    refuse_linked_outputs(project)
     write_tree(project.docs_dir, files)
     write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping)))
     return catalog, grouping

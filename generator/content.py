@@ -318,8 +318,8 @@ def load_papers(project: Project) -> tuple[tuple[Paper, ...], dict[str, dict[str
     for path in sorted(project.papers_dir.iterdir()):
         # Not resolved: a symbolic link is named as the contributor wrote it, not by its target.
         rel = f"{project.relative(project.papers_dir)}/{path.name}"
-        if path.suffix == ".yaml":
-            problems.append(Problem(rel, None, None, "entries end in .yml; rename this file"))
+        if path.suffix.lower() in (".yaml", ".yml") and path.suffix != ".yml":
+            problems.append(Problem(rel, None, None, "entries end in .yml (lower case); rename this file"))
             continue
         if path.suffix == ".yml" and path.is_dir() and not path.is_symlink():
             problems.append(Problem(rel, None, None, "is a folder; an entry is a file content/papers/<id>.yml"))

@@ -47,4 +47,5 @@ def contribute_page(text: str, site: SiteSection) -> str:
 def contributing_text(project: Project) -> str:
     """The project's CONTRIBUTING.md, or a short generic text when it has none."""
     path = project.root / "CONTRIBUTING.md"
-    return path.read_text(encoding="utf-8") if path.is_file() else FALLBACK_TEXT
+    # a symbolic link could pull any file of the build machine into the site
+    return path.read_text(encoding="utf-8") if path.is_file() and not path.is_symlink() else FALLBACK_TEXT

@@ -9,8 +9,17 @@ from pathlib import Path
 
 import yaml
 
-from generator.errors import BuildError
+from generator.errors import BuildError, ReadingListError
 from generator.project import Project
+
+
+def refuse_linked_outputs(project: Project) -> None:
+    """Outputs are replaced wholesale; a symbolic link among them could aim those writes at content/."""
+    for folder in (project.build_dir, project.docs_dir, project.site_dir):
+        for path in (folder, folder.with_name(folder.name + ".tmp"), folder.with_name(folder.name + ".old")):
+            if path.is_symlink():
+                raise ReadingListError(f"{project.relative(path.parent)}/{path.name} is a symbolic link; "
+                                       "outputs must be plain folders (remove the link)")
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> None:

@@ -474,3 +474,31 @@ def test_hostile_pages_and_searches_run_nothing_and_stay_local(site: Path, schem
         requests, dialogs = pool.submit(browse_hostile_site, base).result()
     assert dialogs == []
     assert [url for url in requests if not is_local(url, base)] == []
+
+
+@pytest.mark.parametrize("output", ["site", "build", "build/docs", "site.tmp"])
+def test_an_output_folder_that_is_a_symbolic_link_is_refused(tmp_path: Path, output: str):
+    from conftest import copy_fixture_list
+    from generator.build import build
+    from generator.errors import ReadingListError
+    from generator.project import Project
+
+    root = copy_fixture_list(tmp_path)
+    (root / output).parent.mkdir(parents=True, exist_ok=True)
+    (root / output).symlink_to(root / "content")
+    before = sorted(p.name for p in (root / "content" / "papers").iterdir())
+    with pytest.raises(ReadingListError, match="is a symbolic link"):
+        build(Project(root))
+    assert sorted(p.name for p in (root / "content" / "papers").iterdir()) == before
+
+
+def test_upper_case_entry_suffixes_are_reported_not_ignored(tmp_path: Path):
+    from conftest import copy_fixture_list
+    from generator.content import load_catalog
+    from generator.errors import ContentError
+    from generator.project import Project
+
+    root = copy_fixture_list(tmp_path)
+    (root / "content" / "papers" / "shouting.YML").write_text("title: Loud\nabstract: x\n")
+    with pytest.raises(ContentError, match=r"content/papers/shouting\.YML: entries end in \.yml \(lower case\)"):
+        load_catalog(Project(root))
