@@ -84,13 +84,6 @@ def write_papers(project: Project, papers: Sequence[Paper], dry_run: bool = Fals
     return created
 
 
-def write_entries(project: Project, drafts: list[dict], dry_run: bool = False,
-                  today: dt.date | None = None, source_rel: str = "(input)") -> WriteReport:
-    """Write one file per draft (plain entry values), skipping existing ids and duplicates."""
-    return write_drafts(project, [Draft(n, d) for n, d in enumerate(drafts, start=1)], source_rel,
-                        dry_run=dry_run, today=today)
-
-
 def write_drafts(project: Project, drafts: Sequence[Draft], source_rel: str, dry_run: bool = False,
                  today: dt.date | None = None) -> WriteReport:
     """Plan against the project's current entries, then write what the plan allows."""

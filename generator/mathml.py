@@ -106,6 +106,3 @@ def text_with_math(text: str | None) -> Markup:
     return Markup("".join(parts))
 
 
-def has_math(text: str | None) -> bool:
-    """Whether the text holds a math span (for tests and page data)."""
-    return bool(text and MATH.search(text))
