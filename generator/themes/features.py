@@ -26,6 +26,8 @@ SIMPLE_WORD_RE = re.compile(r"[a-z][a-z0-9]*")
 BREAK_RE = re.compile(r"[^a-z0-9\-\s]+")
 SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "s", "ed", "ly", "al")
 MAX_PHRASE_WORDS = 3
+# Between the parts of a paper's text (title, abstract, tags): punctuation, so no phrase spans two parts.
+PART_SEPARATOR = " . "
 LATENT_DIMENSIONS = 50
 # Cosine similarity used for graphs: this share from the latent (LSA) view, the rest from TF-IDF.
 LATENT_SHARE = 0.5
@@ -33,7 +35,7 @@ LATENT_SHARE = 0.5
 
 def make_corpus(papers: Sequence[Paper]) -> list[str]:
     """The text the model sees for each paper: title repeated, abstract, tags as words; '.' between parts."""
-    return [" . ".join([p.title] * TITLE_REPEATS + [p.abstract or ""] + [t.replace("-", " ") for t in p.tags])
+    return [PART_SEPARATOR.join([p.title] * TITLE_REPEATS + [p.abstract or ""] + [t.replace("-", " ") for t in p.tags])
             for p in papers]
 
 
@@ -46,7 +48,8 @@ def stem(word: str) -> str:
     return word
 
 
-def surface_phrases(text: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def surface_phrases(text: str) -> tuple[str, ...]:
     """Noun-phrase-like chunks: 1-3 word n-grams inside runs of words free of stop words and punctuation."""
     found: list[str] = []
     for part in BREAK_RE.split(text.lower()):
@@ -58,7 +61,7 @@ def surface_phrases(text: str) -> list[str]:
                 run = []
             else:
                 run.append(word)
-    return found
+    return tuple(found)
 
 
 def phrase_key(phrase: str) -> str:
@@ -68,7 +71,17 @@ def phrase_key(phrase: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def phrase_tokens(text: str) -> tuple[str, ...]:
-    """The analyzer of the TF-IDF model: stemmed noun-phrase chunks (cached: several views read them)."""
+    """The analyzer of the TF-IDF model: stemmed noun-phrase chunks (cached: several views read them).
+
+    Phrases never cross punctuation, so the parts make_corpus joins with ' . ' are read one by one:
+    a repeated title and the abstract are then chunked once, and the naming step reuses them.
+    """
+    return tuple(key for part in text.split(PART_SEPARATOR) for key in part_tokens(part))
+
+
+@functools.lru_cache(maxsize=65536)
+def part_tokens(text: str) -> tuple[str, ...]:
+    """Stemmed phrase chunks of one part of a paper's text."""
     return tuple(phrase_key(phrase) for phrase in surface_phrases(text))
 
 
@@ -153,7 +166,7 @@ def phrase_table(papers: Sequence[Paper]) -> tuple[tuple[frozenset[str], ...], t
     per_paper, per_title = [], []
     for paper in papers:
         keys = set()
-        for phrase in surface_phrases(f"{paper.title} . {paper.abstract or ''}"):
+        for phrase in surface_phrases(paper.title) + surface_phrases(paper.abstract or ""):
             key = phrase_key(phrase)
             surface[key][phrase] += 1
             keys.add(key)
