@@ -36,11 +36,16 @@ def content_date(catalog: Catalog) -> dt.date:
     return max((p.added for p in catalog.papers if p.added), default=FALLBACK_DATE)
 
 
-def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:
-    """Load and group everything, then write build/docs and build/mkdocs.yml."""
+def gather(project: Project, strict: bool = False) -> tuple[Catalog, Grouping, dict[str, str]]:
+    """Every stage before writing: load and validate, group into themes, make the pages in memory."""
     catalog = load_catalog(project, strict=strict)
     grouping = group(catalog, project)
-    files = generated_files(project, catalog, grouping)
+    return catalog, grouping, generated_files(project, catalog, grouping)
+
+
+def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:
+    """Gather everything, then write build/docs and build/mkdocs.yml."""
+    catalog, grouping, files = gather(project, strict=strict)
     refuse_linked_outputs(project)
     write_tree(project.docs_dir, files)
     write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping)))

@@ -273,8 +273,9 @@ def select_problems(problems: Sequence[Problem], paths: Sequence[str], papers_re
     return [p for p in problems if p.path in wanted or not p.path.startswith(papers_rel + "/")]
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 entry', '2 entries': the count with the word in the right number."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def result_text(result: CheckResult) -> str:
@@ -291,7 +292,7 @@ def result_text(result: CheckResult) -> str:
                      "`readinglist themes` shows the automatic grouping.")
     verdict = "failed" if result.failing else "passed"
     strict = " (strict: warnings fail)" if result.strict and result.warnings else ""
-    lines.append(f"Checked {plural(result.entries, 'entry').replace('entrys', 'entries')}: "
+    lines.append(f"Checked {plural(result.entries, 'entry', 'entries')}: "
                  f"{plural(result.errors, 'error')}, {plural(result.warnings, 'warning')}; {verdict}{strict}.")
     return "\n".join(lines)
 

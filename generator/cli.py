@@ -24,11 +24,6 @@ def project_option(command):
     return wrapper
 
 
-def plural(count: int, noun: str) -> str:
-    """'1 paper', '2 papers'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def print_warnings(catalog) -> None:
     for warning in catalog.warnings:
         click.echo(str(warning), err=True)
@@ -48,6 +43,7 @@ def build(project, strict):
     import time
 
     from generator.build import build as run_build
+    from generator.checks import plural
 
     started = time.perf_counter()
     catalog, grouping = run_build(project, strict=strict)

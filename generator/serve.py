@@ -4,11 +4,11 @@ from __future__ import annotations
 import logging
 import os
 
-import yaml
 from pathlib import Path
 
-from generator.build import generate, generated_files, group
-from generator.content import load_catalog
+import yaml
+
+from generator.build import gather, generate
 from generator.errors import ContentError
 from generator.output import write_changed
 from generator.pages import navigation
@@ -24,12 +24,11 @@ def regenerate(project: Project) -> list | None:
     On bad content, log every problem and keep the previous pages (None).
     """
     try:
-        catalog = load_catalog(project)
+        _, grouping, files = gather(project)
     except ContentError as error:
         log.error(error.format_message())
         return None
-    grouping = group(catalog, project)
-    changed = write_changed(project.docs_dir, generated_files(project, catalog, grouping))
+    changed = write_changed(project.docs_dir, files)
     if changed:
         log.info("readinglist: regenerated %d page(s)", len(changed))
     return navigation(grouping)

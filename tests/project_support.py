@@ -20,6 +20,11 @@ ENTRIES = {
 }
 
 
+# Two curated themes for the fixture entries (content/themes.yml).
+THEMES = ("themes:\n  - slug: transformers\n    name: Transformers\n    description: Attention and language models.\n"
+          "  - slug: vision\n    name: Vision\n    description: Image classification networks.\n")
+
+
 def make_project(root: Path, entries: dict[str, str] | None = None, files: dict[str, str] | None = None) -> Path:
     """A project folder with site_config.yml, the given entries (id -> YAML body) and other files."""
     papers = root / "content" / "papers"

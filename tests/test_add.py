@@ -8,7 +8,7 @@ import yaml
 
 from generator.content import load_catalog
 from generator.project import Project
-from project_support import make_project, run
+from project_support import THEMES, make_project, run
 from tests_fixtures_bibtex import BERT_BIBTEX
 
 TODAY = dt.date.today().isoformat()
@@ -151,9 +151,6 @@ def test_broken_bibtex_is_reported_without_traceback(tmp_path: Path):
     assert result.stderr == ("Error: standard input: BibTeX the parser could not read, in the entry starting on "
                              "line 1 (check for unbalanced braces or quotes, or a repeated key)\n")
 
-
-THEMES = ("themes:\n  - slug: transformers\n    name: Transformers\n    description: Attention and language models.\n"
-          "  - slug: vision\n    name: Vision\n    description: Image classification networks.\n")
 
 
 def test_suggestions_name_curated_themes(tmp_path: Path):

@@ -13,7 +13,7 @@ from generator.checks import (
 )
 from generator.errors import Problem
 from generator.schema import Paper, VocabularyTag
-from project_support import ENTRIES, make_project, run
+from project_support import ENTRIES, THEMES, make_project, run
 
 REL = "content/papers/broken.yml"
 NEXT_YEAR = dt.date.today().year + 1
@@ -211,9 +211,6 @@ def test_a_broken_vocabulary_file_is_reported(tmp_path: Path):
     assert "content/tags.yml:1: tags: expected 'tags:' followed by a list of tags, each like " \
            "'- in-context-learning' or a mapping with slug and description" in result.stdout
 
-
-THEMES = ("themes:\n  - slug: transformers\n    name: Transformers\n    description: Attention models.\n"
-          "  - slug: vision\n    name: Vision\n    description: Image classifiers.\n")
 
 
 def test_pins_to_unknown_themes_are_errors_and_unpinned_entries_get_suggestions(tmp_path: Path):
