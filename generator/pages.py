@@ -139,9 +139,9 @@ def build_pages(catalog: Catalog, grouping: Grouping, renderer: Renderer) -> dic
     common = dict(paper_path=paper_path, theme_path=theme_path, colours=colours, exports=exports(grouping),
                   tags_path=TAGS, tag_anchor=tag_anchor, code_link=code_link, excerpt=excerpt,
                   math=text_with_math, theme_of=theme_of, site=catalog.config.site)
-    pages = {HOME: home_page(catalog, grouping, renderer, common)}
-    neighbours = neighbour_themes(grouping)
     titles = {p.id: p.title for p in catalog.papers}
+    pages = {HOME: home_page(catalog, grouping, renderer, titles, common)}
+    neighbours = neighbour_themes(grouping)
     for theme in grouping.themes:
         path = theme_path(theme.slug)
         pages[path] = renderer.render("theme.md", path, theme=theme, papers=[papers[i] for i in theme.papers],
@@ -162,11 +162,12 @@ def build_pages(catalog: Catalog, grouping: Grouping, renderer: Renderer) -> dic
     return pages
 
 
-def home_page(catalog: Catalog, grouping: Grouping, renderer: Renderer, common: dict) -> str:
+def home_page(catalog: Catalog, grouping: Grouping, renderer: Renderer, titles: dict[str, str],
+              common: dict) -> str:
     """The home page: what the list is, its themes, what is new, and the map."""
     return renderer.render("home.md", HOME, config=catalog.config, themes=grouping.themes,
                            paper_count=len(catalog.papers), recent=recently_added(catalog.papers, RECENT_COUNT),
-                           map=map_model(grouping, {p.id: p.title for p in catalog.papers}), tag_count=len({t for p in catalog.papers for t in p.tags}),
+                           map=map_model(grouping, titles), tag_count=len({t for p in catalog.papers for t in p.tags}),
                            **common)
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from generator.paths import built as built_path
+
 # Characters Python-Markdown (with the extensions we enable) gives meaning to; a backslash makes them literal.
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~^=:$])")
 
@@ -39,9 +41,10 @@ def relative_url(target: str, current: str, built: bool = True) -> str:
 
     Raw HTML is not rewritten by MkDocs, so it gets the built .html; Markdown links keep .md.
     """
+    path, hash_, fragment = target.partition("#")
     if built:
-        target = re.sub(r"\.md(#|$)", r".html\1", target)
-    return posixpath.relpath(target, posixpath.dirname(current) or ".")
+        path = built_path(path)
+    return posixpath.relpath(path, posixpath.dirname(current) or ".") + hash_ + fragment
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
