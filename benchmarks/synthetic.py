@@ -44,11 +44,15 @@ def sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", " ".join(text.split())) if s]
 
 
-def varied_title(title: str, donor: str, rng: random.Random) -> str:
-    """The title with one or two words replaced by words of another title."""
-    words, spare = title.split(), [w for w in donor.split() if len(w) > 3 and w.isalpha()]
-    for _ in range(min(2, len(spare))):
-        words[rng.randrange(len(words))] = rng.choice(spare)
+def varied_title(title: str, donor: str, vocabulary: list[str], rng: random.Random) -> str:
+    """The first half of the title, the second half of another, and a few words of the whole list's titles.
+
+    Real lists hold no near-identical titles, so variants must differ enough for the duplicate check.
+    """
+    head, tail = title.split(), donor.split()
+    words = head[: max(1, len(head) // 2)] + tail[len(tail) // 2:]
+    for _ in range(3):
+        words.insert(rng.randrange(1, len(words) + 1), rng.choice(vocabulary))
     return " ".join(words)
 
 
@@ -66,13 +70,20 @@ def slug(text: str, limit: int = 6) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text.lower())[:limit]) or "paper"
 
 
+def vocabulary(entries: list[dict], cache: dict = {}) -> list[str]:
+    """Longer words of all shipped titles, lower case, sorted (made once)."""
+    if not cache:
+        cache["words"] = sorted({w.lower() for e in entries for w in e["title"].split() if len(w) > 4 and w.isalpha()})
+    return cache["words"]
+
+
 def synthetic_entry(number: int, entries: list[dict], rng: random.Random) -> tuple[str, dict]:
     """The id and fields of synthetic paper `number`."""
     base = entries[number % len(entries)]
     donor = entries[rng.randrange(len(entries))]
-    title = varied_title(base["title"], donor["title"], rng)
+    title = varied_title(base["title"], entries[rng.randrange(len(entries))]["title"], vocabulary(entries), rng)
     year = rng.randint(2012, 2026)
-    arxiv = f"{year % 100:02d}{rng.randint(1, 12):02d}.{rng.randint(0, 99999):05d}"
+    arxiv = f"{year % 100:02d}{rng.randint(1, 12):02d}.{number % 100_000:05d}"  # unique per paper
     owner = slug(rng.choice(LAST_NAMES), 1)
     entry = {
         "title": title,
