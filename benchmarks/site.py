@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator.build import build  # noqa: E402
-from generator.mapsvg import map_model  # noqa: E402
+from generator.mapsvg import map_model, map_positions  # noqa: E402
 from generator.project import Project  # noqa: E402
 from generator.render import Renderer  # noqa: E402
 from generator.themes import Grouping, Placement, Theme  # noqa: E402
@@ -85,8 +85,9 @@ def map_bytes(count: int) -> tuple[int, int]:
     renderer = Renderer(REPO / "theme" / "pages")
     template = renderer.env.from_string('{% from "_map.html" import draw_map %}{{ draw_map(map, url, pp, tp) }}')
     helpers = dict(url=lambda target: target, pp=lambda pid: f"papers/{pid}.html", tp=lambda s: f"themes/{s}.html")
-    home = template.render(map=map_model(grouping, titles), **helpers)
-    theme = template.render(map=map_model(grouping, titles, highlight="theme-0"), **helpers)
+    positions = map_positions(grouping)
+    home = template.render(map=map_model(grouping, titles, positions), **helpers)
+    theme = template.render(map=map_model(grouping, titles, positions, highlight="theme-0"), **helpers)
     return len(home.encode()), len(theme.encode())
 
 

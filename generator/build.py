@@ -5,10 +5,11 @@ import datetime as dt
 
 from generator.contribute import PAGE as CONTRIBUTE, contribute_page, contributing_text
 from generator.content import Catalog, load_catalog
-from generator.exports import export_files
+from generator.exports import bibtex_entries, export_jobs
 from generator.mkdocs_config import mkdocs_config
-from generator.output import refuse_linked_outputs, render_site, write_mkdocs_config, write_tree
-from generator.pages import build_pages, excerpt, navigation
+from generator.output import refuse_linked_outputs, render_site, write_changed, write_mkdocs_config
+from generator.pages import excerpt, navigation, page_jobs
+from generator.parallel import run_jobs
 from generator.project import Project
 from generator.render import Renderer
 from generator.themelock import read_lock
@@ -25,8 +26,10 @@ def group(catalog: Catalog, project: Project | None = None) -> Grouping:
 
 def generated_files(project: Project, catalog: Catalog, grouping: Grouping) -> dict[str, str]:
     """Every file of build/docs, in memory: the pages, then the exports MkDocs copies as they are."""
-    files = build_pages(catalog, grouping, Renderer(project.theme_dir / "pages"))
-    files.update(export_files(list(catalog.papers), grouping, catalog.config.site, excerpt))
+    bibtex = bibtex_entries(catalog.papers)
+    jobs = page_jobs(catalog, grouping, Renderer(project.theme_dir / "pages"), bibtex)
+    jobs += export_jobs(list(catalog.papers), grouping, catalog.config.site, excerpt, bibtex)
+    files = run_jobs(jobs, "Writing pages")
     files[CONTRIBUTE] = contribute_page(contributing_text(project), catalog.config.site)
     return files
 
@@ -44,10 +47,14 @@ def gather(project: Project, strict: bool = False) -> tuple[Catalog, Grouping, d
 
 
 def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:
-    """Gather everything, then write build/docs and build/mkdocs.yml."""
+    """Gather everything, then write build/docs and build/mkdocs.yml.
+
+    Only files whose text changed are rewritten (the rest keep their modification time), so the
+    live preview and any tool watching build/docs see exactly what an edit changed.
+    """
     catalog, grouping, files = gather(project, strict=strict)
     refuse_linked_outputs(project)
-    write_tree(project.docs_dir, files)
+    write_changed(project.docs_dir, files)
     write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping)))
     return catalog, grouping
 

@@ -3,7 +3,8 @@
 Every paper is a dot at its 2-D position from the theme step, coloured by theme. On the home
 page every dot is a link with the paper's title; on a theme page only that theme's dots are
 links, the others are drawn as one path per theme (a round-capped zero-length segment per
-dot, about 10 bytes each) so theme pages stay small on long lists.
+dot, about 10 bytes each) so theme pages stay small on long lists. On long lists the home page
+draws every theme that way too, and background dots are sampled, so no page grows with the list.
 """
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ from dataclasses import dataclass
 from generator.themes import Grouping
 
 WIDTH, HEIGHT, PAD = 1000, 560, 14
+# Each linked dot costs ~150 bytes (link, title, circle): beyond this many papers the home map links
+# themes through its legend instead, and only theme pages link their own papers' dots.
+LINKED_DOTS = 2_000
+# Background dots are sampled down to about this many per page, so a page's size stops growing with the list.
+BACKGROUND_DOTS = 3_000
 # Tableau 10: distinct in light and dark schemes and for common colour-vision deficiencies.
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac")
@@ -100,19 +106,34 @@ def spread(coords: dict[str, tuple[float, float]]) -> dict[str, tuple[float, flo
     return {pid: (x, y) for pid, (x, y) in result.items()}
 
 
-def map_model(grouping: Grouping, titles: dict[str, str], highlight: str | None = None) -> MapModel:
+def map_positions(grouping: Grouping) -> dict[str, tuple[int, int]]:
+    """Every paper's dot position in SVG units, worked out once for all the pages that draw the map."""
+    return {pid: position(xy) for pid, xy in spread(grouping.coords).items()}
+
+
+def background_stride(grouping: Grouping, linked: set[str]) -> int:
+    """Draw every n-th background dot so at most about BACKGROUND_DOTS remain."""
+    background = sum(len(t.papers) for t in grouping.themes if t.slug not in linked)
+    return max(1, math.ceil(background / BACKGROUND_DOTS))
+
+
+def map_model(grouping: Grouping, titles: dict[str, str], positions: dict[str, tuple[int, int]],
+              highlight: str | None = None) -> MapModel:
     """The map of the whole list; with `highlight`, only that theme's dots are links and stand out."""
     colours = theme_colours(grouping)
-    coords = spread(grouping.coords)
+    if highlight is not None:
+        linked = {highlight}
+    else:
+        linked = {t.slug for t in grouping.themes} if len(grouping.coords) <= LINKED_DOTS else set()
+    stride = background_stride(grouping, linked)
     layers = []
     for theme in grouping.themes:
-        points = [(pid, *position(coords[pid])) for pid in theme.papers if pid in coords]
-        linked = highlight is None or theme.slug == highlight
-        layers.append(Layer(
-            theme.slug, theme.name, colours[theme.slug], len(theme.papers),
-            dots=tuple(Dot(pid, titles[pid], x, y) for pid, x, y in points) if linked else (),
-            path="" if linked else background_path([(x, y) for _, x, y in points]),
-        ))
+        points = [(pid, *positions[pid]) for pid in theme.papers if pid in positions]
+        if theme.slug in linked:
+            dots, path = tuple(Dot(pid, titles[pid], x, y) for pid, x, y in points), ""
+        else:
+            dots, path = (), background_path([(x, y) for _, x, y in points[::stride]])
+        layers.append(Layer(theme.slug, theme.name, colours[theme.slug], len(theme.papers), dots, path))
     # The highlighted theme is drawn last so its dots sit on top of the others; the legend keeps theme order.
     drawn = sorted(layers, key=lambda layer: layer.slug == highlight)
     return MapModel(WIDTH, HEIGHT, dot_radius(len(grouping.coords)), tuple(drawn), tuple(layers), highlight,

@@ -7,10 +7,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
+from typing import Callable
+
+from markupsafe import Markup
 
 from generator.content import Catalog
-from generator.exports import bibtex_entry, bibtex_keys, recently_added
-from generator.mapsvg import map_model, theme_colours
+from generator.exports import recently_added
+from generator.mapsvg import map_model, map_positions, theme_colours
 from generator.mathml import text_with_math
 from generator.notes import render_notes
 from generator.paths import (
@@ -25,7 +29,7 @@ RECENT_COUNT = 8
 NEIGHBOUR_COUNT = 3
 FORGES = r"github\.com|gitlab\.com|codeberg\.org|bitbucket\.org"
 
-__all__ = ["build_pages", "navigation", "paper_path", "theme_path", "excerpt", "HOME", "ALL_PAPERS"]
+__all__ = ["page_jobs", "navigation", "paper_path", "theme_path", "excerpt", "HOME", "ALL_PAPERS"]
 
 
 def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str:
@@ -67,6 +71,37 @@ def paper_links(paper: Paper) -> list[Link]:
     return links
 
 
+@dataclass(frozen=True)
+class RelatedItem:
+    """A related paper as a paper page lists it; the theme is named only when it is another one."""
+
+    href: str
+    title: str
+    year: int | None
+    other_theme: str | None
+    colour: str
+    terms: str
+
+
+@dataclass(frozen=True)
+class PaperView:
+    """What a paper page shows beyond the entry itself, worked out in Python so the template only prints it."""
+
+    authors: str
+    added: str
+    theme_href: str
+    colour: str
+    links: list[Link]
+    code: list[Link]
+    tags: list[tuple[str, str]]
+    abstract: Markup
+    notes: Markup
+    related: list[RelatedItem]
+    bibtex: str
+    fence: str
+    edit_url: str | None
+
+
 def code_label(url: str) -> str:
     """A short label for a code link: owner/repo on forges, else the host."""
     match = re.match(rf"https?://(?:www\.)?(?:{FORGES})/([^/]+/[^/#?]+)", url)
@@ -100,6 +135,25 @@ def code_fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
+def paper_view(paper: Paper, grouping: Grouping, papers: dict[str, Paper], theme_of: dict[str, Theme],
+               colours: dict[str, str], url, bibtex: str, site: SiteSection) -> PaperView:
+    """Everything a paper page shows, with links relative to the page (`url`)."""
+    theme = theme_of[paper.id]
+    related = []
+    for rel in grouping.related.get(paper.id, ()):
+        other, other_theme = papers[rel.id], theme_of[rel.id]
+        elsewhere = other_theme.slug != theme.slug
+        related.append(RelatedItem(url(paper_path(other.id)), other.title, other.year,
+                                   other_theme.name if elsewhere else None, colours[other_theme.slug],
+                                   ", ".join(rel.terms)))
+    return PaperView(
+        authors=", ".join(paper.authors), added=paper.added.isoformat() if paper.added else "",
+        theme_href=url(theme_path(theme.slug)), colour=colours[theme.slug], links=paper_links(paper),
+        code=[code_link(c) for c in paper.code], tags=[(tag, url(f"{TAGS}#{tag_anchor(tag)}")) for tag in paper.tags],
+        abstract=text_with_math(paper.abstract), notes=render_notes(paper.notes), related=related,
+        bibtex=bibtex, fence=code_fence(bibtex), edit_url=edit_url(site, paper.source))
+
+
 def neighbour_themes(grouping: Grouping, limit: int = NEIGHBOUR_COUNT) -> dict[str, list[tuple[Theme, int]]]:
     """For each theme, the themes its papers' related-paper links lead to most often."""
     theme_of = {pid: place.theme for pid, place in grouping.placements.items()}
@@ -111,7 +165,8 @@ def neighbour_themes(grouping: Grouping, limit: int = NEIGHBOUR_COUNT) -> dict[s
                 crossings[a][b] += 1
                 crossings[b][a] += 1
     order = {t.slug: i for i, t in enumerate(grouping.themes)}
-    return {slug: [(grouping.theme(other), n) for other, n in
+    themes = {t.slug: t for t in grouping.themes}
+    return {slug: [(themes[other], n) for other, n in
                    sorted(counts.items(), key=lambda item: (-item[1], order[item[0]]))[:limit]]
             for slug, counts in crossings.items()}
 
@@ -131,44 +186,47 @@ def exports(grouping: Grouping) -> dict:
             "themes": {t.slug: theme_bib_path(t.slug) for t in grouping.themes}}
 
 
-def build_pages(catalog: Catalog, grouping: Grouping, renderer: Renderer) -> dict[str, str]:
-    """Every generated page, as docs-relative path -> Markdown text."""
+def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
+              bibtex: dict[str, str]) -> list[tuple[str, Callable[[], str]]]:
+    """Every generated page as (docs-relative path, a call that renders its Markdown); `bibtex` holds each
+    paper's entry by id. The calls are independent, so a long list can render them on every core."""
     papers = {p.id: p for p in catalog.papers}
-    theme_of = {pid: grouping.theme(place.theme) for pid, place in grouping.placements.items()}
-    colours = theme_colours(grouping)
-    common = dict(paper_path=paper_path, theme_path=theme_path, colours=colours, exports=exports(grouping),
-                  tags_path=TAGS, tag_anchor=tag_anchor, code_link=code_link, excerpt=excerpt,
-                  math=text_with_math, theme_of=theme_of, site=catalog.config.site)
+    themes = {t.slug: t for t in grouping.themes}
+    theme_of = {pid: themes[place.theme] for pid, place in grouping.placements.items()}
+    common = dict(paper_path=paper_path, theme_path=theme_path, colours=theme_colours(grouping),
+                  exports=exports(grouping), tags_path=TAGS, tag_anchor=tag_anchor, code_link=code_link,
+                  excerpt=excerpt, math=text_with_math, theme_of=theme_of, site=catalog.config.site)
     titles = {p.id: p.title for p in catalog.papers}
-    pages = {HOME: home_page(catalog, grouping, renderer, titles, common)}
+    positions = map_positions(grouping)
     neighbours = neighbour_themes(grouping)
-    for theme in grouping.themes:
-        path = theme_path(theme.slug)
-        pages[path] = renderer.render("theme.md", path, theme=theme, papers=[papers[i] for i in theme.papers],
-                                      neighbours=neighbours[theme.slug],
-                                      map=map_model(grouping, titles, highlight=theme.slug), **common)
-    keys = bibtex_keys(catalog.papers)
-    for paper in catalog.papers:
+
+    def all_papers() -> str:
+        return renderer.render("all-papers.md", ALL_PAPERS, papers=catalog.papers, **common)
+
+    def tags() -> str:
+        return renderer.render("tags.md", TAGS, tags=tag_index(catalog.papers), **common)
+
+    def home() -> str:
+        return renderer.render("home.md", HOME, config=catalog.config, themes=grouping.themes,
+                               paper_count=len(catalog.papers), recent=recently_added(catalog.papers, RECENT_COUNT),
+                               map=map_model(grouping, titles, positions),
+                               tag_count=len({t for p in catalog.papers for t in p.tags}), **common)
+
+    def theme_page(theme: Theme) -> str:
+        return renderer.render("theme.md", theme_path(theme.slug), theme=theme,
+                               papers=[papers[i] for i in theme.papers], neighbours=neighbours[theme.slug],
+                               map=map_model(grouping, titles, positions, highlight=theme.slug), **common)
+
+    def paper_page(paper: Paper) -> str:
         path = paper_path(paper.id)
-        bibtex = bibtex_entry(paper, keys[paper.id])
-        pages[path] = renderer.render(
-            "paper.md", path, paper=paper, theme=theme_of[paper.id], links=paper_links(paper),
-            related=[(papers[r.id], r) for r in grouping.related.get(paper.id, ())],
-            notes=render_notes(paper.notes), bibtex=bibtex, fence=code_fence(bibtex),
-            edit_url=edit_url(catalog.config.site, paper.source), **common,
-        )
-    pages[ALL_PAPERS] = renderer.render("all-papers.md", ALL_PAPERS, papers=catalog.papers, **common)
-    pages[TAGS] = renderer.render("tags.md", TAGS, tags=tag_index(catalog.papers), **common)
-    return pages
+        view = paper_view(paper, grouping, papers, theme_of, common["colours"], renderer.linker(path),
+                          bibtex[paper.id], catalog.config.site)
+        return renderer.render("paper.md", path, paper=paper, theme=theme_of[paper.id], view=view, **common)
 
-
-def home_page(catalog: Catalog, grouping: Grouping, renderer: Renderer, titles: dict[str, str],
-              common: dict) -> str:
-    """The home page: what the list is, its themes, what is new, and the map."""
-    return renderer.render("home.md", HOME, config=catalog.config, themes=grouping.themes,
-                           paper_count=len(catalog.papers), recent=recently_added(catalog.papers, RECENT_COUNT),
-                           map=map_model(grouping, titles), tag_count=len({t for p in catalog.papers for t in p.tags}),
-                           **common)
+    # The longest pages first, so on several cores they do not finish last.
+    return ([(ALL_PAPERS, all_papers), (TAGS, tags), (HOME, home)]
+            + [(theme_path(t.slug), partial(theme_page, t)) for t in grouping.themes]
+            + [(paper_path(p.id), partial(paper_page, p)) for p in catalog.papers])
 
 
 def navigation(grouping: Grouping) -> list:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -44,7 +45,15 @@ def relative_url(target: str, current: str, built: bool = True) -> str:
     path, hash_, fragment = target.partition("#")
     if built:
         path = built_path(path)
-    return posixpath.relpath(path, posixpath.dirname(current) or ".") + hash_ + fragment
+    folder, slash, name = path.rpartition("/")
+    prefix = folder_to_folder(folder, posixpath.dirname(current))
+    return (f"{prefix}/{name}" if prefix != "." else name) + hash_ + fragment
+
+
+@lru_cache(maxsize=None)
+def folder_to_folder(target_folder: str, current_folder: str) -> str:
+    """The relative path between two docs folders; a site has only a handful, so each pair is worked out once."""
+    return posixpath.relpath(target_folder or ".", current_folder or ".")
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -52,6 +61,8 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,
+        # Templates do not change during a build; checking their files before every page costs a stat each.
+        auto_reload=False,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -63,13 +74,35 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
+def icon_markup(env: jinja2.Environment) -> dict[str, Markup]:
+    """Every icon of _icons.html, drawn once: a macro call per icon per page would cost more than the page."""
+    module = env.get_template("_icons.html").module
+    return {name: Markup(module.icon(name)) for name in [*module.ICON_PATHS, "github"]}
+
+
 class Renderer:
     """Renders page templates with a `url(target)` helper relative to the page being written."""
 
     def __init__(self, templates_dir: Path):
         self.env = make_environment(templates_dir)
+        icons = icon_markup(self.env)
+        self.env.globals["icons"] = icons
+        self.links: dict[tuple[str, bool], dict[str, str]] = {}
 
     def render(self, template: str, page_path: str, **context) -> str:
-        url = lambda target: relative_url(target, page_path)
-        md_url = lambda target: relative_url(target, page_path, built=False)
+        url = self.linker(page_path, built=True)
+        md_url = self.linker(page_path, built=False)
         return self.env.get_template(template).render(url=url, md_url=md_url, page_path=page_path, **context)
+
+    def linker(self, page_path: str, built: bool = True):
+        """url(target) for a page; pages of one folder share their links (each paper is linked from several)."""
+        key = (posixpath.dirname(page_path), built)
+        if key not in self.links:
+            self.links[key] = {}
+        links = self.links[key]
+
+        def url(target: str) -> str:
+            if target not in links:
+                links[target] = relative_url(target, page_path, built)
+            return links[target]
+        return url

@@ -18,10 +18,12 @@ PROJECT_ENV = "READINGLIST_PROJECT"
 log = logging.getLogger("mkdocs.readinglist")
 
 
-def regenerate(project: Project) -> list | None:
+def regenerate(project: Project, previous_nav: list | None = None) -> list | None:
     """Rewrite the generated pages that changed and return the new navigation.
 
-    On bad content, log every problem and keep the previous pages (None).
+    The preview rebuilds only pages whose file changed (MkDocs' dirty build); when the navigation
+    itself changed (a theme renamed, added or gone), every page shows it, so every page is marked
+    changed. On bad content, log every problem and keep the previous pages (None).
     """
     try:
         _, grouping, files = gather(project)
@@ -29,16 +31,31 @@ def regenerate(project: Project) -> list | None:
         log.error(error.format_message())
         return None
     changed = write_changed(project.docs_dir, files)
-    if changed:
+    nav = navigation(grouping)
+    if previous_nav is not None and nav != previous_nav:
+        mark_all_changed(project.docs_dir)
+        log.info("readinglist: the themes changed; rebuilding every page")
+    elif changed:
         log.info("readinglist: regenerated %d page(s)", len(changed))
-    return navigation(grouping)
+    return nav
+
+
+def mark_all_changed(folder: Path) -> None:
+    """Touch every file so a dirty build renders each page again."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            path.touch()
 
 
 def on_pre_build(config, **kwargs) -> None:
     """MkDocs hook: runs before every (re)build of the preview, before the navigation is read."""
-    nav = regenerate(Project(Path(os.environ[PROJECT_ENV])))
+    nav = regenerate(Project(Path(os.environ[PROJECT_ENV])), _last_nav.get("nav"))
     if nav is not None:
-        config["nav"] = nav
+        config["nav"] = _last_nav["nav"] = nav
+
+
+# The navigation of the previous preview build (the hook module lives as long as the server).
+_last_nav: dict[str, list] = {}
 
 
 def serve_config(project: Project) -> str:
@@ -61,4 +78,6 @@ def serve(project: Project, dev_addr: str) -> None:
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
-    mkdocs_serve(config_file=serve_config(project), livereload=True, dev_addr=dev_addr)
+    # A dirty build renders only the pages whose file changed: an edit shows in about a second even on
+    # long lists, where rendering every page again would take MkDocs many seconds.
+    mkdocs_serve(config_file=serve_config(project), livereload=True, build_type="dirty", dev_addr=dev_addr)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import GIVEN_BIBTEX, HOSTILE_ID, RICH_ID, built_rich_list
-from generator.mapsvg import background_path, dot_radius, map_model, spread
+from generator.mapsvg import BACKGROUND_DOTS, LINKED_DOTS, background_path, dot_radius, map_model, map_positions, spread
 from generator.pages import code_fence, code_link, edit_url, excerpt, neighbour_themes
 from generator.schema import SiteSection
 from generator.themes import Grouping, Placement, Related, Theme
@@ -72,13 +72,26 @@ def test_neighbouring_themes_rank_by_related_links_crossing_between_them():
 def test_the_home_map_links_every_paper_and_a_theme_map_only_its_own():
     g = grouping({"a": ["a1", "a2"], "b": ["b1"]}, {})
     titles = {"a1": "A one", "a2": "A two", "b1": "B one"}
-    whole = map_model(g, titles)
+    whole = map_model(g, titles, map_positions(g))
     assert sorted(d.id for layer in whole.layers for d in layer.dots) == ["a1", "a2", "b1"]
-    theme = map_model(g, titles, highlight="b")
+    theme = map_model(g, titles, map_positions(g), highlight="b")
     assert [layer.slug for layer in theme.layers] == ["a", "b"]  # highlighted theme drawn last, on top
     assert [d.title for d in theme.layers[1].dots] == ["B one"]
     assert theme.layers[0].dots == () and theme.layers[0].path == "M14 14h0M306 174h0"
     assert [layer.slug for layer in theme.legend] == ["a", "b"]
+
+
+def test_on_long_lists_the_home_map_links_themes_and_samples_background_dots():
+    count = LINKED_DOTS + 1000
+    per_theme = count // 4
+    g = grouping({f"t{k}": [f"p{k}-{i:05d}" for i in range(per_theme)] for k in range(4)}, {})
+    titles = {pid: pid for pid in g.placements}
+    home = map_model(g, titles, map_positions(g))
+    assert all(layer.dots == () for layer in home.layers)
+    drawn = sum(layer.path.count("M") for layer in home.layers)
+    assert BACKGROUND_DOTS // 2 <= drawn <= BACKGROUND_DOTS
+    theme = map_model(g, titles, map_positions(g), highlight="t2")
+    assert len(theme.layers[-1].dots) == per_theme  # a theme page still links every paper of its own theme
 
 
 @pytest.mark.parametrize("count, radius", [(1, 7.0), (210, 6.6), (2000, 2.1), (10_000, 1.5)])

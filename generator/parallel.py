@@ -1,0 +1,68 @@
+"""Rendering many pages on every core: a fork-based pool over contiguous slices, results in input order.
+
+Workers inherit the job (templates, catalog, grouping) through fork instead of receiving it pickled,
+so each task is just a pair of indexes. Where fork is unavailable, or the job is small, it runs here.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Iterator, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+# Below this many items, starting processes costs more than it saves.
+PARALLEL_FROM = 2_000
+# Callers put the longest jobs first: those go one per task so no worker is left with all of them;
+# the rest go in slices, so the cost of passing tasks and results stays small.
+SINGLES = 100
+SLICE = 100
+
+_job: tuple[Callable, Sequence] | None = None
+
+
+def _run_slice(bounds: tuple[int, int]) -> list:
+    function, items = _job
+    return [function(item) for item in items[bounds[0]:bounds[1]]]
+
+
+def worker_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def slice_bounds(count: int) -> list[tuple[int, int]]:
+    """The first SINGLES items one by one, then slices of SLICE."""
+    singles = [(i, i + 1) for i in range(min(SINGLES, count))]
+    return singles + [(start, min(start + SLICE, count)) for start in range(len(singles), count, SLICE)]
+
+
+def parallel_map(function: Callable[[T], R], items: Sequence[T]) -> Iterator[list[R]]:
+    """`function` over `items`, yielded slice by slice in order (so a caller can show progress)."""
+    global _job
+    workers = worker_count()
+    slices = slice_bounds(len(items))
+    if len(items) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for start, stop in slices:
+            yield [function(item) for item in items[start:stop]]
+        return
+    _job = (function, items)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_run_slice, slices)
+    finally:
+        _job = None
+
+
+def _call(job: tuple[str, Callable[[], str]]) -> str:
+    return job[1]()
+
+
+def run_jobs(jobs: list[tuple[str, Callable[[], str]]], label: str) -> dict[str, str]:
+    """Run (path, make text) jobs, on every core for long lists, with a progress bar on a terminal."""
+    from generator.progress import progress
+
+    texts = [text for batch in progress(parallel_map(_call, jobs), len(jobs), label) for text in batch]
+    return {path: text for (path, _), text in zip(jobs, texts)}
