@@ -7,7 +7,6 @@ so the result never depends on the order they were listed in.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -17,7 +16,8 @@ from sklearn.preprocessing import normalize
 
 from generator.schema import CuratedTheme, Paper, ThemesSection
 from generator.themes import clustering, curation, naming, related
-from generator.themes.features import Features, declared_views, make_corpus, vectorize
+from generator.themes.phrases import factorize
+from generator.themes.features import Features, Texts, declared_views, make_corpus, read_texts, vectorize
 
 __all__ = ["Grouping", "LockedTheme", "Placement", "Related", "Theme", "align_with_lock", "group_papers",
            "grouping_json", "make_corpus"]
@@ -95,17 +95,31 @@ def group_papers(papers: Sequence[Paper], settings: ThemesSection, curated: Sequ
     """The theme step: features, themes (curated, locked or automatic), names, suggestions, related papers."""
     papers = sorted(papers, key=lambda p: p.id)
     ids = [p.id for p in papers]
-    features = vectorize(papers)
+    kept = kept_lock(ids, lock) if not curated else ()
+    given = (tuple((t.slug, t.name, t.description or "") for t in curated) if curated
+             else tuple((t.slug, t.name, "") for t in kept))
+    texts = read_texts(papers, [declared_text(name, description) for _, name, description in given])
+    features = vectorize(papers, texts)
     if curated:
-        plan = curated_plan(papers, curated)
-    elif lock and any(p.id in {pid for t in lock for pid in t.papers} for p in papers):
-        plan = locked_plan(papers, lock)
+        plan = curated_plan(papers, curated, texts)
+    elif kept:
+        plan = locked_plan(ids, kept, texts)
     else:
         plan = automatic_plan(features, settings)
-    frequency = Counter(key for keys in features.phrases for key in keys)
-    themes = describe_themes(features, plan, ids, frequency)
-    return Grouping(themes, placements(features, plan, themes, ids, frequency),
-                    related_papers(features, ids, settings.related, frequency), layout(features, ids, settings.seed))
+    themes, term_keys = describe_themes(features, plan, ids)
+    return Grouping(themes, placements(features, plan, themes, term_keys, ids),
+                    related_papers(features, ids, settings.related), layout(features, ids, settings.seed))
+
+
+def kept_lock(ids: list[str], lock: Sequence[LockedTheme]) -> tuple[LockedTheme, ...]:
+    """The locked themes still holding one of the papers (none when the lock knows no paper)."""
+    present = set(ids)
+    return tuple(t for t in lock if present.intersection(t.papers))
+
+
+def declared_text(name: str, description: str) -> str:
+    """The text standing for a declared theme: its name, twice, and its description."""
+    return f"{name} . {name} . {description}"
 
 
 def automatic_plan(features: Features, settings: ThemesSection) -> Plan:
@@ -120,73 +134,88 @@ def automatic_plan(features: Features, settings: ThemesSection) -> Plan:
     return Plan(labels, scores, none, ())
 
 
-def curated_plan(papers: Sequence[Paper], curated: Sequence[CuratedTheme]) -> Plan:
+def curated_plan(papers: Sequence[Paper], curated: Sequence[CuratedTheme], texts: Texts) -> Plan:
     """The curator's themes: pins stay, the rest join the theme they fit best."""
     slugs = [t.slug for t in curated]
     pinned = np.array([slugs.index(p.theme) if p.theme in slugs else -1 for p in papers])
     given = tuple((t.slug, t.name, t.description or "") for t in curated)
-    plan = declared_plan(papers, pinned, given)
+    plan = declared_plan(texts, pinned, given)
     return Plan(plan.labels, plan.scores, plan.pinned, plan.given, curated=True)
 
 
-def locked_plan(papers: Sequence[Paper], lock: Sequence[LockedTheme]) -> Plan:
+def locked_plan(ids: list[str], kept: Sequence[LockedTheme], texts: Texts) -> Plan:
     """The lock file's themes: papers it lists keep their theme, new papers join the closest one."""
-    ids = [p.id for p in papers]
-    present = set(ids)
-    kept = [t for t in lock if present.intersection(t.papers)]
     home = {pid: k for k, t in enumerate(kept) for pid in t.papers}
     pinned = np.array([home.get(pid, -1) for pid in ids])
-    plan = declared_plan(papers, pinned, tuple((t.slug, t.name, "") for t in kept))
+    plan = declared_plan(texts, pinned, tuple((t.slug, t.name, "") for t in kept))
     # a locked paper is not a curator's pin: it is shown as placed by the model
     return Plan(plan.labels, plan.scores, np.full(len(ids), -1), plan.given)
 
 
-def declared_plan(papers: Sequence[Paper], pinned: np.ndarray, given: tuple[tuple[str, str, str], ...]) -> Plan:
+def declared_plan(texts: Texts, pinned: np.ndarray, given: tuple[tuple[str, str, str], ...]) -> Plan:
     """Assignment into known themes, described by their name and description text."""
-    views = declared_views(papers, [f"{name} . {name} . {description}" for _, name, description in given])
+    views = declared_views(texts, [declared_text(name, description) for _, name, description in given])
     labels, weights = curation.assign(views, pinned, len(given))
     scores = curation.suggestion_scores(views, labels, weights, len(given), pinned)
     return Plan(labels, scores, pinned, given)
 
 
-def describe_themes(features: Features, plan: Plan, ids: list[str], frequency: Counter) -> tuple[Theme, ...]:
-    """Name each theme from its distinctive phrases and order its papers, most central first."""
+def describe_themes(features: Features, plan: Plan, ids: list[str]) -> tuple[tuple[Theme, ...], list[list[int]]]:
+    """Name each theme from its distinctive phrases and order its papers, most central first.
+
+    Also returns the keys of each theme's terms (its papers' explanations are read from them).
+    """
     count = len(plan.given) if plan.given else int(plan.labels.max()) + 1
+    rankings = naming.ranked_keys(features, plan.labels, count)
+    term_keys = [naming.key_terms(features, ranked) for ranked in rankings]
+    candidates = [naming.name_candidates(features, ranked) for ranked in rankings] if not plan.given else []
+    features.display([key for keys in term_keys + candidates for key in keys])  # all display forms in one pass
     themes, names, slugs = [], set(), set()
-    for k in range(count):
+    for k, keys in enumerate(term_keys):
+        terms = tuple(features.display(keys))
         members = np.flatnonzero(plan.labels == k)
-        ranked = naming.ranked_phrases(features, members, frequency) if len(members) else []
-        terms = tuple(features.display.get(key, key) for key in naming.key_terms(ranked))
         order = members[np.argsort(-plan.scores[members, k], kind="stable")]
         papers = tuple(ids[i] for i in order)
         if plan.given:
             slug, name, description = plan.given[k]
             themes.append(Theme(slug, name, terms, papers, description, curated=plan.curated))
         else:
-            name = naming.theme_name(ranked, features.display, names)
+            texts = [features.key_text(key) for key in candidates[k]]
+            name = naming.theme_name(texts, dict(zip(texts, features.display(candidates[k]))), names)
             slug = naming.slug_for(name, slugs)
             themes.append(Theme(slug, name, terms, papers))
         names.add(themes[-1].name.lower())
         slugs.add(themes[-1].slug)
-    return tuple(themes)
+    return tuple(themes), term_keys
 
 
-def placements(features: Features, plan: Plan, themes: tuple[Theme, ...], ids: list[str],
-               frequency: Counter) -> dict[str, Placement]:
+def placements(features: Features, plan: Plan, themes: tuple[Theme, ...], term_keys: list[list[int]],
+               ids: list[str]) -> dict[str, Placement]:
     """Each paper's theme, pin, top suggestions and the phrases tying it to its theme."""
-    slug_of = {k: t.slug for k, t in zip(theme_columns(plan, themes), themes)}
+    columns_of = theme_columns(plan, themes)
+    slug_of = {k: t.slug for k, t in zip(columns_of, themes)}
     columns = np.array(sorted(slug_of))
-    ranked_terms = {t.slug: t.terms for t in themes}
-    result = {}
-    for i, paper_id in enumerate(ids):
-        row = plan.scores[i, columns]
-        top = columns[np.argsort(-row, kind="stable")[:SUGGESTIONS]]
-        slug = slug_of[int(plan.labels[i])]
-        result[paper_id] = Placement(
-            theme=slug, pinned=bool(plan.pinned[i] >= 0),
-            suggestions=tuple((slug_of[int(k)], round(float(plan.scores[i, k]), 3)) for k in top),
-            terms=tying_terms(features, i, ranked_terms[slug]))
-    return result
+    terms_of = {k: (keys, t.terms) for k, keys, t in zip(columns_of, (term_keys[k] for k in columns_of), themes)}
+    top = columns[np.argsort(-plan.scores[:, columns], axis=1, kind="stable")[:, :SUGGESTIONS]]
+    ties = tying_terms(features, plan.labels, terms_of)
+    return {paper_id: Placement(
+                theme=slug_of[int(plan.labels[i])], pinned=bool(plan.pinned[i] >= 0),
+                suggestions=tuple((slug_of[int(c)], round(float(plan.scores[i, c]), 3)) for c in top[i]),
+                terms=ties[i])
+            for i, paper_id in enumerate(ids)}
+
+
+def tying_terms(features: Features, labels: np.ndarray, terms_of: dict) -> list[tuple[str, ...]]:
+    """The theme's key terms each paper uses (its explanation), in the theme's order of importance."""
+    ties: list[tuple[str, ...]] = [()] * len(labels)
+    for k, (keys, terms) in terms_of.items():
+        members = np.flatnonzero(labels == k)
+        if not keys or not len(members):
+            continue
+        used = features.phrases[members][:, keys].toarray() > 0
+        for i, row in zip(members, used):
+            ties[i] = tuple(term for term, use in zip(terms, row) if use)[:TIE_TERMS]
+    return ties
 
 
 def theme_columns(plan: Plan, themes: tuple[Theme, ...]) -> list[int]:
@@ -197,19 +226,24 @@ def theme_columns(plan: Plan, themes: tuple[Theme, ...]) -> list[int]:
     return [index[t.slug] for t in themes]
 
 
-def tying_terms(features: Features, i: int, theme_terms: tuple[str, ...]) -> tuple[str, ...]:
-    """The theme's key terms this paper uses (its explanation), in the theme's order of importance."""
-    own = {features.display.get(key, key) for key in features.phrases[i]}
-    return tuple(term for term in theme_terms if term in own)[:TIE_TERMS]
-
-
-def related_papers(features: Features, ids: list[str], limit: int, frequency: Counter) -> dict[str, tuple[Related, ...]]:
+def related_papers(features: Features, ids: list[str], limit: int) -> dict[str, tuple[Related, ...]]:
     """For every paper, the most similar others with the key phrases they share."""
     found = related.nearest(features, limit)
-    return {ids[i]: tuple(Related(ids[j], round(score, 3),
-                                  tuple(features.display.get(k, k) for k in related.shared_phrases(features, i, j, frequency)))
-                          for j, score in found[i])
-            for i in range(len(ids))}
+    pairs = np.array([(i, j) for i in range(len(ids)) for j, _ in found[i]], dtype=np.int64).reshape(-1, 2)
+    # a pair's shared phrases do not depend on its order: score each unordered pair once
+    low, high = pairs.min(axis=1), pairs.max(axis=1)
+    index, representative = factorize(low * len(ids) + high)
+    shared = related.shared_phrases(features, np.c_[low[representative], high[representative]])
+    features.display([key for keys in shared for key in keys])  # all display forms in one pass
+    shown = [tuple(features.display(keys)) for keys in shared]
+    result, p = {}, 0
+    for i, paper_id in enumerate(ids):
+        items = []
+        for j, score in found[i]:
+            items.append(Related(ids[j], round(score, 3), shown[index[p]]))
+            p += 1
+        result[paper_id] = tuple(items)
+    return result
 
 
 def layout(features: Features, ids: list[str], seed: int) -> dict[str, tuple[float, float]]:

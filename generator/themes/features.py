@@ -1,40 +1,48 @@
-"""Text features: the corpus fed to the model, phrase tokens, TF-IDF and a smoothed (latent) view.
+"""Text features: the text fed to the model, phrase-chunk TF-IDF, a smoothed (latent) view, phrase tables.
 
-Every vectorizer setting is written here; nothing depends on the order papers arrive in.
+Every vectorizer setting is written here; nothing depends on the order papers arrive in. Phrases
+are counted for all papers at once by the phrases module; this module turns the counts into the
+models (the same TF-IDF a TfidfVectorizer with the phrase analyzer would give, column for column).
 """
 from __future__ import annotations
 
 import functools
-import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
 
 from generator.schema import Paper
+from generator.themes import phrases
+from generator.themes.phrases import PhraseCounts, Tokens
 
-# Titles are short and dense in topic words; repeating them gives them the weight a reader gives them.
+# Titles are short and dense in topic words; counting them twice gives them the weight a reader gives them.
 TITLE_REPEATS = 2
-WORD_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-SIMPLE_WORD_RE = re.compile(r"[a-z][a-z0-9]*")
-# Phrases never cross punctuation: a comma or a full stop ends a noun phrase.
-BREAK_RE = re.compile(r"[^a-z0-9\-\s]+")
 SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "s", "ed", "ly", "al")
-MAX_PHRASE_WORDS = 3
 # Between the parts of a paper's text (title, abstract, tags): punctuation, so no phrase spans two parts.
 PART_SEPARATOR = " . "
 LATENT_DIMENSIONS = 50
 # Cosine similarity used for graphs: this share from the latent (LSA) view, the rest from TF-IDF.
 LATENT_SHARE = 0.5
+# A term must occur in two papers, and in at most half of them, once the list has this many papers.
+MIN_PAPERS_FOR_DF_LIMITS = 20
+# Above this many papers the latent view is fitted by a randomized SVD (a few passes over the
+# matrix) instead of ARPACK, whose iteration count grows with the list.
+RANDOMIZED_SVD_FROM = 2000
+
+
+def corpus_parts(papers: Sequence[Paper]) -> tuple[list[str], list[str], list[str]]:
+    """The text the model sees, by part: titles, abstracts, and tags as words ('in-context' -> 'in context')."""
+    return ([p.title for p in papers], [p.abstract or "" for p in papers],
+            [PART_SEPARATOR.join(t.replace("-", " ") for t in p.tags) for p in papers])
 
 
 def make_corpus(papers: Sequence[Paper]) -> list[str]:
-    """The text the model sees for each paper: title repeated, abstract, tags as words; '.' between parts."""
+    """The same text as one string per paper: title repeated, abstract, tags; '.' between parts."""
     return [PART_SEPARATOR.join([p.title] * TITLE_REPEATS + [p.abstract or ""] + [t.replace("-", " ") for t in p.tags])
             for p in papers]
 
@@ -48,145 +56,192 @@ def stem(word: str) -> str:
     return word
 
 
-@functools.lru_cache(maxsize=65536)
-def surface_phrases(text: str) -> tuple[str, ...]:
-    """Noun-phrase-like chunks: 1-3 word n-grams inside runs of words free of stop words and punctuation."""
-    found: list[str] = []
-    for part in BREAK_RE.split(text.lower()):
-        run: list[str] = []
-        for word in WORD_RE.findall(part) + [None]:
-            if word is None or word in ENGLISH_STOP_WORDS or len(word) < 2:
-                for size in range(1, MAX_PHRASE_WORDS + 1):
-                    found += [" ".join(run[i:i + size]) for i in range(len(run) - size + 1)]
-                run = []
-            else:
-                run.append(word)
-    return tuple(found)
+@dataclass(frozen=True)
+class Texts:
+    """Every text of the step tokenized once: the papers' parts, then any theme texts."""
+
+    count: int                      # papers
+    tokens: Tokens
+    phrases: PhraseCounts           # rows: titles, abstracts, tags (count each), then theme texts
+
+    def rows(self, part: int) -> sparse.csr_matrix:
+        """Phrase counts of one part of every paper: 0 titles, 1 abstracts, 2 tags."""
+        return self.phrases.counts[part * self.count:(part + 1) * self.count]
+
+    def papers(self) -> sparse.csr_matrix:
+        """Phrase counts of each paper's whole text (title counted TITLE_REPEATS times)."""
+        return TITLE_REPEATS * self.rows(0) + self.rows(1) + self.rows(2)
+
+    def extra(self) -> sparse.csr_matrix:
+        """Phrase counts of the theme texts."""
+        return self.phrases.counts[3 * self.count:]
 
 
-def phrase_key(phrase: str) -> str:
-    """The stemmed form that merges surface variants ('language model', 'language models')."""
-    return " ".join(stem(word) for word in phrase.split())
-
-
-@functools.lru_cache(maxsize=65536)
-def phrase_tokens(text: str) -> tuple[str, ...]:
-    """The analyzer of the TF-IDF model: stemmed noun-phrase chunks (cached: several views read them).
-
-    Phrases never cross punctuation, so the parts make_corpus joins with ' . ' are read one by one:
-    a repeated title and the abstract are then chunked once, and the naming step reuses them.
-    """
-    return tuple(key for part in text.split(PART_SEPARATOR) for key in part_tokens(part))
-
-
-@functools.lru_cache(maxsize=65536)
-def part_tokens(text: str) -> tuple[str, ...]:
-    """Stemmed phrase chunks of one part of a paper's text."""
-    return tuple(phrase_key(phrase) for phrase in surface_phrases(text))
-
-
-def word_tokens(text: str) -> tuple[str, ...]:
-    """Stemmed single words, hyphenated compounds split: the coarse view that complements phrases."""
-    return tuple(stem(word) for word in SIMPLE_WORD_RE.findall(text.lower())
-                 if word not in ENGLISH_STOP_WORDS and len(word) > 1)
+def read_texts(papers: Sequence[Paper], extra: Sequence[str] = ()) -> Texts:
+    """Tokenize the papers' titles, abstracts and tags, and the theme texts, in one pass."""
+    titles, abstracts, tags = corpus_parts(papers)
+    tokens = phrases.tokenize(titles + abstracts + tags + list(extra))
+    return Texts(len(papers), tokens, phrases.phrase_counts(tokens, stem))
 
 
 @dataclass(frozen=True)
 class Features:
-    """The vectors of a list: TF-IDF rows, a latent view, and the phrase table used for names."""
+    """The vectors of a list: TF-IDF rows, a latent view, and the phrase tables used for names."""
 
     tfidf: sparse.csr_matrix          # n x terms, rows L2-normalised
     latent: np.ndarray                # n x d, rows L2-normalised (zero columns when the list is tiny)
-    terms: np.ndarray                 # stemmed phrase of each TF-IDF column
-    vectorizer: TfidfVectorizer
-    svd: TruncatedSVD | None
-    phrases: tuple[frozenset[str], ...]        # phrase keys of each paper (title + abstract)
-    title_phrases: tuple[frozenset[str], ...]  # phrase keys of each title
-    display: dict[str, str]                    # phrase key -> most common surface form
+    phrases: sparse.csr_matrix        # n x keys, 1 where a paper's title or abstract has the phrase
+    titles: sparse.csr_matrix         # n x keys, 1 where its title has it
+    frequency: np.ndarray             # papers using each key (title or abstract)
+    texts: Texts
+    names: dict = field(default_factory=dict, compare=False)   # display form of each key asked for so far
 
-    def project(self, texts: list[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
-        """Vectors of other texts (theme descriptions) in the same TF-IDF and latent spaces."""
-        rows = self.vectorizer.transform(texts)
-        latent = normalize(self.svd.transform(rows)) if self.svd is not None else np.zeros((len(texts), 1))
-        return rows.tocsr(), latent
+    def key_text(self, key: int) -> str:
+        """The stemmed phrase of a key."""
+        return self.texts.phrases.text(key)
 
-
-def build_vectorizer(count: int, analyzer=phrase_tokens) -> TfidfVectorizer:
-    """TF-IDF over phrase chunks (or another analyzer); a term must occur in two papers unless the list is tiny."""
-    return TfidfVectorizer(
-        analyzer=analyzer, lowercase=False, min_df=2 if count >= 20 else 1, max_df=0.5 if count >= 20 else 1.0,
-        sublinear_tf=True, use_idf=True, smooth_idf=True, norm="l2", dtype=np.float64,
-    )
-
-
-def declared_views(papers: Sequence[Paper], theme_texts: list[str]) -> list["View"]:
-    """Phrase and word views for assignment into known themes; the themes' own words join each vocabulary.
-
-    Fitting on the theme texts too keeps a description word that only one paper uses (min_df
-    would drop it otherwise).
-    """
-    from generator.themes.curation import View
-
-    corpus = make_corpus(papers)
-    views = []
-    for analyzer in (phrase_tokens, word_tokens):
-        vectorizer = build_vectorizer(len(corpus), analyzer)
+    def display(self, keys: Sequence[int]) -> list[str]:
+        """The form people most often wrote for each key ('LLMs', 'in-context learning')."""
         try:
-            vectorizer.fit(corpus + theme_texts)
-        except ValueError:  # no term survives (a tiny list of empty texts)
-            views.append(View(sparse.csr_matrix((len(corpus), 1)), np.zeros((len(theme_texts), 1))))
-            continue
-        views.append(View(vectorizer.transform(corpus).tocsr(),
-                          normalize(vectorizer.transform(theme_texts).toarray())))
-    return views
+            return [self.names[k] for k in keys]
+        except KeyError:
+            missing = sorted({int(k) for k in keys} - self.names.keys())
+            self.names.update(zip(missing, display_forms(self.texts, np.array(missing, dtype=np.int64))))
+            return [self.names[int(k)] for k in keys]
 
 
-def vectorize(papers: Sequence[Paper]) -> Features:
+def document_frequency_limits(count: int) -> tuple[int, float]:
+    """min_df and max_df: a term must be in two papers and at most half of them, unless the list is tiny."""
+    return (2, 0.5) if count >= MIN_PAPERS_FOR_DF_LIMITS else (1, 1.0)
+
+
+def tfidf_model(counts: sparse.csr_matrix, count: int, order) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """TF-IDF of count rows, columns limited by document frequency and sorted by term (as TfidfVectorizer).
+
+    `count` is the number of papers (it decides the limits); `order` sorts column indexes by term.
+    Returns the matrix and the original column of each kept column.
+    """
+    low, high = document_frequency_limits(count)
+    frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+    kept = np.flatnonzero((frequency >= max(low, 1)) & (frequency <= high * counts.shape[0]))
+    kept = kept[order(kept)]
+    if len(kept) == 0:
+        return sparse.csr_matrix((counts.shape[0], 1)), kept
+    matrix = counts[:, kept].tocsr()
+    matrix.sort_indices()
+    model = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
+    return model.fit_transform(matrix).tocsr(), kept
+
+
+def vectorize(papers: Sequence[Paper], texts: Texts | None = None) -> Features:
     """All features of a list, papers in the order given (the caller sorts them by id)."""
-    corpus = make_corpus(papers)
-    vectorizer = build_vectorizer(len(papers))
-    tfidf = vectorizer.fit_transform(corpus).tocsr()
-    svd, latent = latent_view(tfidf)
-    phrases, titles, display = phrase_table(papers)
-    return Features(tfidf, latent, vectorizer.get_feature_names_out(), vectorizer, svd, phrases, titles, display)
+    texts = texts or read_texts(papers)
+    tfidf, _ = tfidf_model(texts.papers(), len(papers), texts.phrases.order)
+    titles = (texts.rows(0) > 0).astype(np.float64).tocsr()
+    own = ((texts.rows(0) + texts.rows(1)) > 0).astype(np.float64).tocsr()
+    return Features(tfidf, latent_view(tfidf), own, titles, np.bincount(own.indices, minlength=own.shape[1]), texts)
 
 
-def latent_view(tfidf: sparse.csr_matrix) -> tuple[TruncatedSVD | None, np.ndarray]:
+def latent_view(tfidf: sparse.csr_matrix) -> np.ndarray:
     """LSA: a truncated SVD that lets papers sharing related (not identical) phrases look alike."""
     dimensions = min(LATENT_DIMENSIONS, tfidf.shape[0] // 4, tfidf.shape[1] - 1)
     if dimensions < 2:
-        return None, np.zeros((tfidf.shape[0], 1))
-    svd = TruncatedSVD(n_components=dimensions, algorithm="arpack", random_state=0)
-    return svd, normalize(svd.fit_transform(tfidf))
+        return np.zeros((tfidf.shape[0], 1))
+    if tfidf.shape[0] < RANDOMIZED_SVD_FROM:
+        svd = TruncatedSVD(n_components=dimensions, algorithm="arpack", random_state=0)
+    else:
+        svd = TruncatedSVD(n_components=dimensions, algorithm="randomized", n_iter=4, n_oversamples=10,
+                           power_iteration_normalizer="LU", random_state=0)
+    return normalize(svd.fit_transform(tfidf))
 
 
-def phrase_table(papers: Sequence[Paper]) -> tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...], dict[str, str]]:
-    """Phrase keys per paper and per title, and the surface form people most often wrote for each key."""
-    surface: dict[str, Counter] = defaultdict(Counter)
-    per_paper, per_title = [], []
-    for paper in papers:
-        keys = set()
-        for phrase in surface_phrases(paper.title) + surface_phrases(paper.abstract or ""):
-            key = phrase_key(phrase)
-            surface[key][phrase] += 1
-            keys.add(key)
-        per_paper.append(frozenset(keys))
-        per_title.append(frozenset(phrase_key(p) for p in surface_phrases(paper.title)))
-    casing = word_casing(papers)
-    display = {key: " ".join(casing.get(word, word) for word in
-                             min(counts.items(), key=lambda item: (-item[1], item[0]))[0].split())
-               for key, counts in surface.items()}
-    return tuple(per_paper), tuple(per_title), display
+def declared_views(texts: Texts, theme_texts: list[str]) -> list["View"]:
+    """Phrase and word views for assignment into known themes; the themes' own words join each vocabulary.
+
+    Fitting on the theme texts too keeps a description word that only one paper uses (min_df
+    would drop it otherwise). The theme texts are the extra texts of `texts`, in this order.
+    """
+    from generator.themes.curation import View
+
+    words, stems = phrases.word_counts(texts.tokens, stem)
+    word_rows = lambda part: words[part * texts.count:(part + 1) * texts.count]  # noqa: E731
+    views = []
+    for papers, themes, order in (
+            (texts.papers(), texts.extra(), texts.phrases.order),
+            (TITLE_REPEATS * word_rows(0) + word_rows(1) + word_rows(2), words[3 * texts.count:],
+             lambda kept: np.argsort(kept, kind="stable"))):  # word stems are numbered in sorted order
+        matrix, kept = tfidf_model(sparse.vstack([papers, themes]).tocsr(), texts.count, order)
+        if len(kept) == 0:  # no term survives (a tiny list of empty texts)
+            views.append(View(sparse.csr_matrix((texts.count, 1)), np.zeros((len(theme_texts), 1))))
+            continue
+        views.append(View(matrix[:texts.count].tocsr(), normalize(matrix[texts.count:].toarray())))
+    return views
 
 
-def word_casing(papers: Sequence[Paper]) -> dict[str, str]:
-    """Words the authors mostly write with inner capitals ('LLMs', 'BabyLM'), in that form."""
-    forms: dict[str, Counter] = defaultdict(Counter)
-    for paper in papers:
-        for word in re.findall(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*", f"{paper.title} {paper.abstract or ''}"):
-            forms[word.lower()][word if any(c.isupper() for c in word[1:]) else word.lower()] += 1
-    return {word: max(counts.items(), key=lambda item: (item[1], item[0]))[0] for word, counts in forms.items()
-            if max(counts.items(), key=lambda item: (item[1], item[0]))[0] != word}
+def display_forms(texts: Texts, keys: np.ndarray) -> list[str]:
+    """Display form of some keys: their most frequent surface phrase in titles and abstracts, in the authors' casing.
+
+    Ties go to the alphabetically first phrase; a word takes the inner capitals most of its uses have.
+    """
+    positions, occurrence_keys, sizes = texts.phrases.occurrences
+    wanted = np.zeros(len(texts.phrases.key_stems), dtype=bool)
+    wanted[keys] = True
+    limit = texts.tokens.text_starts[2 * texts.count]   # titles and abstracts come first
+    chosen = np.flatnonzero(wanted[occurrence_keys] & (positions < limit))
+    stream = np.r_[texts.tokens.stream, -1, -1]
+    words = np.full((len(chosen), 3), -1, dtype=np.int64)
+    for offset in range(3):
+        words[:, offset] = np.where(offset < sizes[chosen], stream[positions[chosen] + offset], -1)
+    key_of = occurrence_keys[chosen]
+    order = np.lexsort((words[:, 2], words[:, 1], words[:, 0], key_of))
+    key_of, words = key_of[order], words[order]
+    new = np.r_[True, (np.diff(key_of) != 0) | (np.diff(words, axis=0) != 0).any(axis=1)]
+    starts = np.flatnonzero(new)
+    uses = np.diff(np.r_[starts, len(key_of)])
+    # the most used surface of each key; among equals the first, which is the alphabetically first
+    group_key = key_of[starts]
+    best = np.lexsort((np.arange(len(starts)), -uses, group_key))
+    first = best[np.r_[True, group_key[best][1:] != group_key[best][:-1]]]
+    surface = {int(group_key[g]): words[starts[g]] for g in first}
+    casing = word_casing(texts, np.unique(words[starts[first]][words[starts[first]] >= 0]))
+    vocabulary = texts.tokens.words
+    return [" ".join(casing.get(int(w), vocabulary[w]) for w in surface[int(k)] if w >= 0) if int(k) in surface
+            else texts.phrases.text(int(k)) for k in keys]
+
+
+def word_casing(texts: Texts, words: np.ndarray) -> dict[int, str]:
+    """Of some words, those the authors mostly write with inner capitals ('LLMs', 'BabyLM'), in that form."""
+    tokens = texts.tokens
+    limit = tokens.text_starts[2 * texts.count]
+    wanted = np.zeros(len(tokens.words), dtype=bool)
+    wanted[words] = True
+    where = np.flatnonzero(wanted[np.maximum(tokens.stream[:limit], 0)] & (tokens.stream[:limit] >= 0))
+    word_of = tokens.stream[where]
+    lengths = np.fromiter(map(len, tokens.words), dtype=np.int64, count=len(tokens.words))[word_of]
+    starts = tokens.offsets[where]
+    # a use has inner capitals when a letter after its first is upper case
+    upper = np.frombuffer(tokens.original, np.uint8)
+    upper = (upper >= ord("A")) & (upper <= ord("Z"))
+    inner = np.zeros(len(where), dtype=bool)
+    long_enough = np.flatnonzero(lengths > 1)
+    if len(long_enough):
+        spans = lengths[long_enough] - 1
+        index = np.repeat(starts[long_enough] + 1 - np.r_[0, np.cumsum(spans)[:-1]], spans) + np.arange(spans.sum())
+        inner[long_enough] = np.add.reduceat(upper[index], np.r_[0, np.cumsum(spans)[:-1]]) > 0
+    forms: dict[int, dict[str, int]] = {}
+    plain = np.bincount(word_of[~inner], minlength=len(tokens.words))
+    for w in np.unique(word_of):
+        forms[int(w)] = {tokens.words[w]: int(plain[w])} if plain[w] else {}
+    for position in np.flatnonzero(inner):
+        form = tokens.original[starts[position]:starts[position] + lengths[position]].decode("ascii")
+        counts = forms[int(word_of[position])]
+        counts[form] = counts.get(form, 0) + 1
+    casing = {}
+    for w, counts in forms.items():
+        form = max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+        if form != tokens.words[w]:
+            casing[w] = form
+    return casing
 
 
 def similarity_rows(features: Features, rows: slice) -> np.ndarray:

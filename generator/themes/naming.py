@@ -6,13 +6,15 @@ in titles; a name joins the two best distinct phrases the way a person would: "X
 """
 from __future__ import annotations
 
+import functools
 import re
-from collections import Counter
 from typing import Sequence
 
 import numpy as np
+from scipy import sparse
 
 from generator.themes.features import Features
+from generator.themes.phrases import factorize
 
 NAME_PHRASES = 2
 MIN_TERMS, MAX_TERMS = 3, 6
@@ -25,24 +27,62 @@ FALLBACK_NAME = "Other papers"
 NAME_CANDIDATES = 12
 
 
-def ranked_phrases(features: Features, members: np.ndarray, document_frequency: Counter) -> list[str]:
-    """Phrase keys of a theme, most distinctive first (ties broken alphabetically)."""
-    n, size = len(features.phrases), max(len(members), 1)
-    inside = Counter(key for i in members for key in features.phrases[i])
-    scored = []
-    for key, count in inside.items():
-        words = key.split()
-        if (count < 2 and size > 2) or any(len(word) < 3 for word in words) or words[0].isdigit():
-            continue
-        share_in = (count + 0.5) / (size + 1.0)
-        share_out = (document_frequency[key] - count + 0.5) / (n - size + 1.0)
-        in_titles = sum(key in features.title_phrases[i] for i in members)
-        score = (share_in * np.log(share_in / share_out) * (1.0 + MULTIWORD_BONUS * (len(words) - 1))
+def ranked_keys(features: Features, labels: np.ndarray, count: int) -> list[np.ndarray]:
+    """Phrase keys of each theme, most distinctive first (ties broken alphabetically), for all themes at once."""
+    n = len(labels)
+    placed = np.flatnonzero(labels >= 0)
+    member = sparse.csr_matrix((np.ones(len(placed)), (labels[placed], placed)), shape=(count, n))
+    # one product counts both: a member using the key adds 1, and n + 1 more when it is in its title
+    totals = (member @ (features.phrases + (n + 1) * features.titles)).tocoo()
+    theme, key = totals.row.astype(np.int64), totals.col.astype(np.int64)
+    inside, in_titles = np.divmod(np.rint(totals.data).astype(np.int64), n + 1)[::-1]
+    size = np.maximum(np.bincount(labels[placed], minlength=count), 1)[theme]
+    words = features.texts.phrases.lengths()[key]
+    keep = ~((inside < 2) & (size > 2)) & ~features.texts.phrases.has_short_word()[key]
+    share_in = (inside + 0.5) / (size + 1.0)
+    share_out = (features.frequency[key] - inside + 0.5) / (n - size + 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = (share_in * np.log(share_in / share_out) * (1.0 + MULTIWORD_BONUS * (words - 1))
                  * (TITLE_FLOOR + TITLE_BONUS * in_titles / size))
-        if score > 0:
-            # a phrase no member's title uses is rarely what the theme is about ('proposed model')
-            scored.append((0 if in_titles else 1, -score, key))
-    return [key for _, _, key in sorted(scored)]
+    keep &= score > 0
+    theme, key, score, untitled = theme[keep], key[keep], score[keep], in_titles[keep] == 0
+    # a phrase no member's title uses is rarely what the theme is about ('proposed model')
+    order = np.lexsort((alphabetical_rank(features, key), -score, untitled, theme))
+    ranked = key[order]
+    bounds = np.searchsorted(theme[order], np.arange(count + 1))
+    return [ranked[bounds[k]:bounds[k + 1]] for k in range(count)]
+
+
+def alphabetical_rank(features: Features, keys: np.ndarray) -> np.ndarray:
+    """Rank of each key's text among the distinct keys given."""
+    index, representative = factorize(keys)
+    rank = np.empty(len(representative), dtype=np.int64)
+    rank[features.texts.phrases.order(keys[representative])] = np.arange(len(representative))
+    return rank[index]
+
+
+def key_terms(features: Features, ranked: np.ndarray, limit: int = MAX_TERMS) -> list[int]:
+    """3-6 distinct phrase keys describing a theme (their texts are made only as far as they are read)."""
+    return distinct_keys(features, ranked.tolist(), limit, {})
+
+
+def distinct_keys(features: Features, ranked: list[int], limit: int, texts: dict[int, str]) -> list[int]:
+    """The first `limit` keys whose phrases do not repeat one another (distinct, on keys; texts cached)."""
+    kept: list[int] = []
+    for key in ranked:
+        text = texts.get(key) or texts.setdefault(key, features.key_text(key))
+        if not overlaps(text, [texts[k] for k in kept]):
+            kept.append(key)
+            if len(kept) == limit:
+                break
+    return kept
+
+
+def name_candidates(features: Features, ranked: np.ndarray) -> list[int]:
+    """The part of a ranking theme_name reads: the first phrases and the first multi-word ones, in rank order."""
+    multi = np.flatnonzero(features.texts.phrases.lengths()[ranked] > 1)[:NAME_CANDIDATES]
+    head = np.union1d(np.arange(min(NAME_CANDIDATES, len(ranked))), multi).astype(np.int64)
+    return ranked[head].tolist()
 
 
 def acronym(key: str) -> str:
@@ -52,15 +92,19 @@ def acronym(key: str) -> str:
 
 def overlaps(key: str, kept: Sequence[str]) -> bool:
     """True when a phrase repeats one already kept: same words, a part of it, or its acronym."""
-    words = set(key.replace("-", " ").split())
+    words, bare, initials = phrase_forms(key)
     for other in kept:
-        other_words = set(other.replace("-", " ").split())
-        if words <= other_words or other_words <= words:
-            return True
-        if re.sub(r"s$", "", key) in (acronym(other), acronym(other) + "s") or \
-                re.sub(r"s$", "", other) in (acronym(key), acronym(key) + "s"):
+        other_words, other_bare, other_initials = phrase_forms(other)
+        if words <= other_words or other_words <= words or bare in other_initials or other_bare in initials:
             return True
     return False
+
+
+@functools.lru_cache(maxsize=65536)
+def phrase_forms(key: str) -> tuple[frozenset[str], str, tuple[str, str]]:
+    """What overlaps compares: the words (hyphens split), the phrase without a final 's', its acronyms."""
+    initials = acronym(key)
+    return frozenset(key.replace("-", " ").split()), re.sub(r"s$", "", key), (initials, initials + "s")
 
 
 def distinct(keys: Sequence[str], limit: int) -> list[str]:
@@ -72,11 +116,6 @@ def distinct(keys: Sequence[str], limit: int) -> list[str]:
         if len(kept) == limit:
             break
     return kept
-
-
-def key_terms(ranked: Sequence[str], limit: int = MAX_TERMS) -> list[str]:
-    """3-6 distinct phrase keys describing a theme."""
-    return distinct(ranked, limit)
 
 
 def theme_name(ranked: Sequence[str], display: dict[str, str], taken: set[str]) -> str:

@@ -1,0 +1,89 @@
+"""The numpy phrase counter gives exactly the tokens of the readable word-by-word definition below."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings, strategies as st
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from generator.themes import phrases
+from generator.themes.features import stem
+
+WORD_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+SIMPLE_WORD_RE = re.compile(r"[a-z][a-z0-9]*")
+BREAK_RE = re.compile(r"[^a-z0-9\-\s]+")
+
+
+def surface_phrases(text: str) -> list[str]:
+    """Noun-phrase-like chunks: 1-3 word n-grams inside runs of words free of stop words and punctuation."""
+    found: list[str] = []
+    for part in BREAK_RE.split(text.lower()):
+        run: list[str] = []
+        for word in WORD_RE.findall(part) + [None]:
+            if word is None or word in ENGLISH_STOP_WORDS or len(word) < 2:
+                for size in range(1, 4):
+                    found += [" ".join(run[i:i + size]) for i in range(len(run) - size + 1)]
+                run = []
+            else:
+                run.append(word)
+    return found
+
+
+def phrase_keys(text: str) -> Counter:
+    return Counter(" ".join(stem(w) for w in phrase.split()) for phrase in surface_phrases(text))
+
+
+def word_keys(text: str) -> Counter:
+    return Counter(stem(w) for w in SIMPLE_WORD_RE.findall(text.lower()) if w not in ENGLISH_STOP_WORDS and len(w) > 1)
+
+
+def counted(texts: list[str]) -> tuple[list[Counter], list[Counter]]:
+    tokens = phrases.tokenize(texts)
+    table = phrases.phrase_counts(tokens, stem)
+    words, stems = phrases.word_counts(tokens, stem)
+    by_phrase = [Counter({table.text(k): int(v) for k, v in zip(row.indices, row.data)}) for row in table.counts]
+    by_word = [Counter({stems[k]: int(v) for k, v in zip(row.indices, row.data) if v}) for row in words.tocsr()]
+    return by_phrase, by_word
+
+
+TRICKY = [
+    "", "x", "Large Language Models (LLMs) learn in-context.", "3d-models and 12ab-cd, x-ray a1b gpt-4o",
+    "a--b - c- -d state-of-the-art", "the and of", "Naïve Bayes – “quoted” words’ end", "İstanbul \u212aelvin",
+    "tab\tand\u00a0nbsp\u2009thin\x1cfile separators", "supercalifragilisticexpialidocious-compound-word here",
+    "modeling models modelled . language model", "ÀÉÎ énorme", "trailing hyphen- and -leading",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_phrases_and_words_match_the_definition(text):
+    by_phrase, by_word = counted([text, "filler text", text])
+    assert by_phrase[0] == phrase_keys(text) == by_phrase[2]
+    assert by_word[0] == word_keys(text) == by_word[2]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(list("abcAZ09- .,(é–\u0130\u212a\u00a0\t") + ["the ", "ing", "models "]),
+                         max_size=30).map("".join), max_size=6))
+def test_any_texts_count_as_the_definition_does(texts):
+    by_phrase, by_word = counted(texts)
+    assert by_phrase == [phrase_keys(t) for t in texts]
+    assert by_word == [word_keys(t) for t in texts]
+
+
+def test_key_texts_are_distinct_and_ordered_like_strings():
+    table = phrases.phrase_counts(phrases.tokenize(["alpha beta gamma", "alpha-beta gamma", "alphabet"]), stem)
+    texts = [table.text(k) for k in range(len(table.key_stems))]
+    assert len(set(texts)) == len(texts)
+    import numpy as np
+    keys = np.arange(len(texts))
+    assert [texts[k] for k in keys[table.order(keys)]] == sorted(texts)
+
+
+def test_factorize_numbers_codes_in_increasing_order():
+    import numpy as np
+    codes = np.array([50, 7, 50, 2**40, 7, 0])
+    ids, representative = phrases.factorize(codes)
+    assert ids.tolist() == [2, 1, 2, 3, 1, 0]
+    assert codes[representative].tolist() == [0, 7, 50, 2**40]
