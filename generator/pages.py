@@ -18,7 +18,7 @@ from generator.mapsvg import map_model, map_positions, theme_colours
 from generator.mathml import text_with_math
 from generator.notes import render_notes
 from generator.paths import (
-    ALL_PAPERS, FEED, HOME, LIST_BIB, PAPERS_JSON, TAGS, paper_path, tag_anchor, theme_bib_path, theme_path,
+    ALL_PAPERS, FEED, HOME, LIST_BIB, PAPERS_JSON, TAGS, THEMES, paper_path, tag_anchor, theme_bib_path, theme_path,
 )
 from generator.render import Renderer
 from generator.schema import Paper, SiteSection
@@ -27,6 +27,8 @@ from generator.themes import Grouping, Theme
 EXCERPT_CHARS = 260
 RECENT_COUNT = 8
 NEIGHBOUR_COUNT = 3
+# The most themes the navigation lists one by one (see navigation()).
+NAV_THEMES = 24
 FORGES = r"github\.com|gitlab\.com|codeberg\.org|bitbucket\.org"
 
 __all__ = ["page_jobs", "navigation", "paper_path", "theme_path", "excerpt", "HOME", "ALL_PAPERS"]
@@ -203,6 +205,9 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
     def all_papers() -> str:
         return renderer.render("all-papers.md", ALL_PAPERS, papers=catalog.papers, **common)
 
+    def themes_index() -> str:
+        return renderer.render("themes.md", THEMES, themes=grouping.themes, paper_count=len(catalog.papers), **common)
+
     def tags() -> str:
         return renderer.render("tags.md", TAGS, tags=tag_index(catalog.papers), **common)
 
@@ -224,16 +229,23 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
         return renderer.render("paper.md", path, paper=paper, theme=theme_of[paper.id], view=view, **common)
 
     # The longest pages first, so on several cores they do not finish last.
-    return ([(ALL_PAPERS, all_papers), (TAGS, tags), (HOME, home)]
+    return ([(ALL_PAPERS, all_papers), (TAGS, tags), (HOME, home), (THEMES, themes_index)]
             + [(theme_path(t.slug), partial(theme_page, t)) for t in grouping.themes]
             + [(paper_path(p.id), partial(paper_page, p)) for p in catalog.papers])
 
 
 def navigation(grouping: Grouping) -> list:
-    """The site navigation: home, the theme pages, the all-papers and tag indexes, never paper pages."""
+    """The site navigation: home, the themes, the all-papers and tag indexes, never paper pages.
+
+    Material draws the whole navigation into every page, so its size multiplies the cost of each
+    page: past NAV_THEMES themes the navigation links the themes index only, and stays the same size.
+    """
+    themes: list | str = THEMES
+    if len(grouping.themes) <= NAV_THEMES:
+        themes = [{"All themes": THEMES}] + [{theme.name: theme_path(theme.slug)} for theme in grouping.themes]
     return [
         {"Home": HOME},
-        {"Themes": [{theme.name: theme_path(theme.slug)} for theme in grouping.themes]},
+        {"Themes": themes},
         {"All papers": ALL_PAPERS},
         {"Tags": TAGS},
         {"Contribute": "contribute.md"},

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 HOME = "index.md"
 ALL_PAPERS = "all-papers.md"
+THEMES = "themes.md"
 TAGS = "tags.md"
 FEED = "feed.xml"
 PAPERS_JSON = "papers.json"

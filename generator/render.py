@@ -74,10 +74,14 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-def icon_markup(env: jinja2.Environment) -> dict[str, Markup]:
-    """Every icon of _icons.html, drawn once: a macro call per icon per page would cost more than the page."""
-    module = env.get_template("_icons.html").module
-    return {name: Markup(module.icon(name)) for name in [*module.ICON_PATHS, "github"]}
+# Each has a CSS mask in theme/overrides/assets/readinglist.css (.rl-icon-<name>).
+ICON_NAMES = ("arxiv", "back", "code", "doi", "download", "edit", "github", "gitlab", "map", "paper", "paper-link",
+              "pdf", "rss", "tag")
+
+
+def icon_markup() -> dict[str, Markup]:
+    """Every icon as a short element the stylesheet paints; its SVG is in the CSS once, not on every page."""
+    return {name: Markup(f'<span class="rl-icon rl-icon-{name}" aria-hidden="true"></span>') for name in ICON_NAMES}
 
 
 class Renderer:
@@ -85,8 +89,7 @@ class Renderer:
 
     def __init__(self, templates_dir: Path):
         self.env = make_environment(templates_dir)
-        icons = icon_markup(self.env)
-        self.env.globals["icons"] = icons
+        self.env.globals["icons"] = icon_markup()
         self.links: dict[tuple[str, bool], dict[str, str]] = {}
 
     def render(self, template: str, page_path: str, **context) -> str:
