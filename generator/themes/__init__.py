@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from threadpoolctl import threadpool_limits
+
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.preprocessing import normalize
 
 from generator.schema import CuratedTheme, Paper, ThemesSection
-from generator.themes import clustering, curation, naming, related
+from generator.themes import clustering, curation, layout, naming, related
 from generator.themes.phrases import factorize
 from generator.themes.features import Features, Texts, declared_views, make_corpus, read_texts, vectorize
 
@@ -24,6 +26,12 @@ __all__ = ["Grouping", "LockedTheme", "Placement", "Related", "Theme", "align_wi
 
 SUGGESTIONS = 3
 TIE_TERMS = 4
+# From this many papers on, the steps that compare papers with one another switch to methods that
+# scale: mini-batch k-means instead of spectral clustering, neighbours searched in nearby k-means
+# cells instead of among all papers, a randomized SVD and a map laid out by theme. Below it, the
+# spectral path is both better (it finds the number of themes) and fast enough; at 500 papers the
+# spectral path takes about as long as the whole step may take at 1,000 (0.5 s, live preview).
+SCALABLE_FROM = 500
 
 
 @dataclass(frozen=True)
@@ -93,22 +101,38 @@ class Plan:
 def group_papers(papers: Sequence[Paper], settings: ThemesSection, curated: Sequence[CuratedTheme] = (),
                  lock: Sequence[LockedTheme] = ()) -> Grouping:
     """The theme step: features, themes (curated, locked or automatic), names, suggestions, related papers."""
-    papers = sorted(papers, key=lambda p: p.id)
+    return grouping(papers, settings, curated, lock)
+
+
+def grouping(papers: Sequence[Paper], settings: ThemesSection, curated: Sequence[CuratedTheme] = (),
+             lock: Sequence[LockedTheme] = (), scalable_from: int = SCALABLE_FROM) -> Grouping:
+    """group_papers, with the list size from which the scalable methods are used as a parameter."""
+    # one thread: the same sums in the same order on every machine (and no oversubscribed cores)
+    with threadpool_limits(limits=1):
+        return grouped(sorted(papers, key=lambda p: p.id), settings, curated, lock, len(papers) >= scalable_from)
+
+
+def grouped(papers: list[Paper], settings: ThemesSection, curated: Sequence[CuratedTheme],
+            lock: Sequence[LockedTheme], scalable: bool) -> Grouping:
+    """The theme step on papers sorted by id."""
     ids = [p.id for p in papers]
     kept = kept_lock(ids, lock) if not curated else ()
     given = (tuple((t.slug, t.name, t.description or "") for t in curated) if curated
              else tuple((t.slug, t.name, "") for t in kept))
     texts = read_texts(papers, [declared_text(name, description) for _, name, description in given])
-    features = vectorize(papers, texts)
+    features = vectorize(papers, texts, scalable)
     if curated:
         plan = curated_plan(papers, curated, texts)
     elif kept:
         plan = locked_plan(ids, kept, texts)
     else:
-        plan = automatic_plan(features, settings)
+        plan = automatic_plan(features, settings, scalable)
     themes, term_keys = describe_themes(features, plan, ids)
+    neighbours = (related.nearest_scalable(features, settings.related, settings.seed) if scalable
+                  else related.nearest(features, settings.related))
     return Grouping(themes, placements(features, plan, themes, term_keys, ids),
-                    related_papers(features, ids, settings.related), layout(features, ids, settings.seed))
+                    related_papers(features, ids, neighbours),
+                    layout.layout(features, ids, plan.labels, settings.seed, scalable))
 
 
 def kept_lock(ids: list[str], lock: Sequence[LockedTheme]) -> tuple[LockedTheme, ...]:
@@ -122,15 +146,22 @@ def declared_text(name: str, description: str) -> str:
     return f"{name} . {name} . {description}"
 
 
-def automatic_plan(features: Features, settings: ThemesSection) -> Plan:
+def automatic_plan(features: Features, settings: ThemesSection, scalable: bool = False) -> Plan:
     """Themes found by clustering; suggestions score each paper against every theme."""
-    labels = clustering.cluster(features, settings.count, settings.seed)
+    if scalable:
+        labels = clustering.cluster_scalable(features, settings.count, settings.seed)
+    else:
+        labels = clustering.cluster(features, settings.count, settings.seed)
     count = int(labels.max()) + 1
     weights = np.ones(len(labels))
     none = np.full(len(labels), -1)
     # no paper is a guess here, so each counts in its own theme and its theme ranks first
-    centres = curation.prototypes(features.tfidf, labels, weights, count, None, none)
-    scores = np.asarray(features.tfidf @ centres.T)
+    if scalable:  # sparse centres: a dense theme x vocabulary matrix would be the largest object of a long list
+        centres = normalize(curation.membership(labels, weights, count).T @ features.tfidf)
+        scores = (features.tfidf @ centres.T).toarray()
+    else:
+        centres = curation.prototypes(features.tfidf, labels, weights, count, None, none)
+        scores = np.asarray(features.tfidf @ centres.T)
     return Plan(labels, scores, none, ())
 
 
@@ -167,8 +198,12 @@ def describe_themes(features: Features, plan: Plan, ids: list[str]) -> tuple[tup
     """
     count = len(plan.given) if plan.given else int(plan.labels.max()) + 1
     rankings = naming.ranked_keys(features, plan.labels, count)
-    term_keys = [naming.key_terms(features, ranked) for ranked in rankings]
-    candidates = [naming.name_candidates(features, ranked) for ranked in rankings] if not plan.given else []
+    term_keys = [naming.key_terms(features, ranked) for ranked, _ in rankings]
+    if not all(whole or naming.enough(features, ranked, terms, not plan.given)
+               for (ranked, whole), terms in zip(rankings, term_keys)):
+        rankings = naming.ranked_keys(features, plan.labels, count, head=None)
+        term_keys = [naming.key_terms(features, ranked) for ranked, _ in rankings]
+    candidates = [naming.name_candidates(features, ranked) for ranked, _ in rankings] if not plan.given else []
     features.display([key for keys in term_keys + candidates for key in keys])  # all display forms in one pass
     themes, names, slugs = [], set(), set()
     for k, keys in enumerate(term_keys):
@@ -226,9 +261,8 @@ def theme_columns(plan: Plan, themes: tuple[Theme, ...]) -> list[int]:
     return [index[t.slug] for t in themes]
 
 
-def related_papers(features: Features, ids: list[str], limit: int) -> dict[str, tuple[Related, ...]]:
-    """For every paper, the most similar others with the key phrases they share."""
-    found = related.nearest(features, limit)
+def related_papers(features: Features, ids: list[str], found: list[list[tuple[int, float]]]) -> dict[str, tuple[Related, ...]]:
+    """For every paper, its most similar others (found), with the key phrases they share."""
     pairs = np.array([(i, j) for i in range(len(ids)) for j, _ in found[i]], dtype=np.int64).reshape(-1, 2)
     # a pair's shared phrases do not depend on its order: score each unordered pair once
     low, high = pairs.min(axis=1), pairs.max(axis=1)
@@ -244,17 +278,6 @@ def related_papers(features: Features, ids: list[str], limit: int) -> dict[str, 
             p += 1
         result[paper_id] = tuple(items)
     return result
-
-
-def layout(features: Features, ids: list[str], seed: int) -> dict[str, tuple[float, float]]:
-    """A 2-D position per paper from the 2nd and 3rd eigenvectors of the kNN graph, scaled to [0, 1]."""
-    if len(ids) < 4:
-        return {paper_id: (0.5, 0.5) for paper_id in ids}
-    _, vectors = clustering.spectral_embedding(clustering.knn_graph(features), 3, seed)
-    points = vectors[:, 1:3]
-    low, high = points.min(axis=0), points.max(axis=0)
-    scaled = (points - low) / np.where(high > low, high - low, 1.0)
-    return {paper_id: (round(float(x), 4), round(float(y), 4)) for paper_id, (x, y) in zip(ids, scaled)}
 
 
 def align_with_lock(grouping: Grouping, lock: Sequence[LockedTheme], min_overlap: float = 0.5) -> Grouping:

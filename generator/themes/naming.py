@@ -25,10 +25,18 @@ TITLE_BONUS = 1.0
 TITLE_FLOOR = 0.3
 FALLBACK_NAME = "Other papers"
 NAME_CANDIDATES = 12
+# Keys of a theme put in order before naming reads them: names and terms come from the first few
+# dozen, and sorting every phrase of a 2,000-paper theme would cost more than the rest of naming.
+RANKING_HEAD = 256
 
 
-def ranked_keys(features: Features, labels: np.ndarray, count: int) -> list[np.ndarray]:
-    """Phrase keys of each theme, most distinctive first (ties broken alphabetically), for all themes at once."""
+def ranked_keys(features: Features, labels: np.ndarray, count: int,
+                head: int | None = RANKING_HEAD) -> list[tuple[np.ndarray, bool]]:
+    """Phrase keys of each theme, most distinctive first (ties broken alphabetically), for all themes at once.
+
+    Only the first `head` keys of a theme are put in order (all of them with head=None); each
+    ranking comes with True when it is complete.
+    """
     n = len(labels)
     placed = np.flatnonzero(labels >= 0)
     member = sparse.csr_matrix((np.ones(len(placed)), (labels[placed], placed)), shape=(count, n))
@@ -37,8 +45,8 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int) -> list[np.n
     theme, key = totals.row.astype(np.int64), totals.col.astype(np.int64)
     inside, in_titles = np.divmod(np.rint(totals.data).astype(np.int64), n + 1)[::-1]
     size = np.maximum(np.bincount(labels[placed], minlength=count), 1)[theme]
-    words = features.texts.phrases.lengths()[key]
-    keep = ~((inside < 2) & (size > 2)) & ~features.texts.phrases.has_short_word()[key]
+    words = features.texts.phrases.lengths[key]
+    keep = ~((inside < 2) & (size > 2)) & ~features.texts.phrases.has_short_word[key]
     share_in = (inside + 0.5) / (size + 1.0)
     share_out = (features.frequency[key] - inside + 0.5) / (n - size + 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -46,11 +54,27 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int) -> list[np.n
                  * (TITLE_FLOOR + TITLE_BONUS * in_titles / size))
     keep &= score > 0
     theme, key, score, untitled = theme[keep], key[keep], score[keep], in_titles[keep] == 0
-    # a phrase no member's title uses is rarely what the theme is about ('proposed model')
-    order = np.lexsort((alphabetical_rank(features, key), -score, untitled, theme))
-    ranked = key[order]
-    bounds = np.searchsorted(theme[order], np.arange(count + 1))
-    return [ranked[bounds[k]:bounds[k + 1]] for k in range(count)]
+    bounds = np.searchsorted(theme, np.arange(count + 1))   # the product's rows come theme by theme
+    rankings = []
+    for k in range(count):
+        part = slice(bounds[k], bounds[k + 1])
+        chosen = leading(score[part], untitled[part], head)
+        keys = key[part][chosen]
+        # a phrase no member's title uses is rarely what the theme is about ('proposed model')
+        order = np.lexsort((alphabetical_rank(features, keys), -score[part][chosen], untitled[part][chosen]))
+        rankings.append((keys[order], len(chosen) == part.stop - part.start))
+    return rankings
+
+
+def leading(score: np.ndarray, untitled: np.ndarray, head: int | None) -> np.ndarray:
+    """Positions of the entries that can rank in the first `head` (titled first, then by score; ties kept)."""
+    if head is None or len(score) <= head:
+        return np.arange(len(score))
+    titled = np.flatnonzero(~untitled)
+    pool, need, sure = (titled, head, titled[:0]) if len(titled) >= head else \
+        (np.flatnonzero(untitled), head - len(titled), titled)
+    cut = np.partition(-score[pool], need - 1)[need - 1]
+    return np.sort(np.r_[sure, pool[-score[pool] <= cut]])
 
 
 def alphabetical_rank(features: Features, keys: np.ndarray) -> np.ndarray:
@@ -66,21 +90,32 @@ def key_terms(features: Features, ranked: np.ndarray, limit: int = MAX_TERMS) ->
     return distinct_keys(features, ranked.tolist(), limit, {})
 
 
-def distinct_keys(features: Features, ranked: list[int], limit: int, texts: dict[int, str]) -> list[int]:
-    """The first `limit` keys whose phrases do not repeat one another (distinct, on keys; texts cached)."""
-    kept: list[int] = []
+def distinct_keys(features: Features, ranked: list[int], limit: int, forms: dict[int, tuple]) -> list[int]:
+    """The first `limit` keys whose phrases do not repeat one another (distinct, on keys).
+
+    `forms` caches what overlaps compares, by key, across calls.
+    """
+    kept: list[tuple] = []
+    chosen: list[int] = []
     for key in ranked:
-        text = texts.get(key) or texts.setdefault(key, features.key_text(key))
-        if not overlaps(text, [texts[k] for k in kept]):
-            kept.append(key)
-            if len(kept) == limit:
+        form = forms.get(key) or forms.setdefault(key, phrase_forms(features.key_text(key)))
+        if not any(forms_overlap(form, other) for other in kept):
+            kept.append(form)
+            chosen.append(key)
+            if len(chosen) == limit:
                 break
-    return kept
+    return chosen
+
+
+def enough(features: Features, ranked: np.ndarray, terms: list[int], named: bool) -> bool:
+    """Whether a ranking's first keys hold all that terms and names read (else the whole ranking is needed)."""
+    multi = int((features.texts.phrases.lengths[ranked] > 1).sum())
+    return len(terms) == MAX_TERMS and (not named or multi >= NAME_CANDIDATES)
 
 
 def name_candidates(features: Features, ranked: np.ndarray) -> list[int]:
     """The part of a ranking theme_name reads: the first phrases and the first multi-word ones, in rank order."""
-    multi = np.flatnonzero(features.texts.phrases.lengths()[ranked] > 1)[:NAME_CANDIDATES]
+    multi = np.flatnonzero(features.texts.phrases.lengths[ranked] > 1)[:NAME_CANDIDATES]
     head = np.union1d(np.arange(min(NAME_CANDIDATES, len(ranked))), multi).astype(np.int64)
     return ranked[head].tolist()
 
@@ -92,12 +127,15 @@ def acronym(key: str) -> str:
 
 def overlaps(key: str, kept: Sequence[str]) -> bool:
     """True when a phrase repeats one already kept: same words, a part of it, or its acronym."""
-    words, bare, initials = phrase_forms(key)
-    for other in kept:
-        other_words, other_bare, other_initials = phrase_forms(other)
-        if words <= other_words or other_words <= words or bare in other_initials or other_bare in initials:
-            return True
-    return False
+    form = phrase_forms(key)
+    return any(forms_overlap(form, phrase_forms(other)) for other in kept)
+
+
+def forms_overlap(form: tuple, other: tuple) -> bool:
+    """overlaps() on two phrase_forms."""
+    words, bare, initials = form
+    other_words, other_bare, other_initials = other
+    return words <= other_words or other_words <= words or bare in other_initials or other_bare in initials
 
 
 @functools.lru_cache(maxsize=65536)

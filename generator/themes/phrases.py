@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -221,13 +221,15 @@ class PhraseCounts:
         """The stemmed phrase of a key ('language model')."""
         return " ".join(self.stems[s] for s in self.key_stems[key] if s >= 0)
 
+    @cached_property
     def lengths(self) -> np.ndarray:
         """Number of words of each key."""
         return (self.key_stems >= 0).sum(axis=1)
 
+    @cached_property
     def has_short_word(self) -> np.ndarray:
         """Keys with a word of fewer than three letters (rarely a topic: 'ai', 'go')."""
-        lengths = np.array([len(s) for s in self.stems] + [99])
+        lengths = np.fromiter(map(len, self.stems + ("three",)), dtype=np.int64, count=len(self.stems) + 1)
         return (lengths[self.key_stems] < 3).any(axis=1)
 
     def order(self, keys: np.ndarray) -> np.ndarray:

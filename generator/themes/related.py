@@ -3,11 +3,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from generator.themes.clustering import BLOCK_ROWS
-from generator.themes.features import Features, similarity_rows
+from sklearn.preprocessing import normalize
+
+from generator.themes.clustering import BLOCK_ROWS, mini_batch_kmeans
+from generator.themes.features import LATENT_SHARE, Features, similarity_rows
 from generator.themes.naming import alphabetical_rank, distinct_keys
 
 SHARED_TERMS = 3
+# Pairs whose shared phrases are ranked together (bounds the memory of the row copies), and how many
+# of a pair's best phrases are read before the rest (three distinct ones are nearly always among them).
+PAIR_CHUNK = 4096
+HEAD_ENTRIES = 8
+# Long lists search neighbours in an inverted file: papers fall into about sqrt(n) cells (k-means on
+# the latent view) and a cell's papers are compared with those of the PROBES cells closest to it
+# (its own first), so each paper meets about PROBES x sqrt(n) others instead of n.
+PROBES = 8
+CELL_RESTARTS = 1
+# Candidates per related paper shown that are scored with the full (TF-IDF + latent) similarity.
+SHORTLIST = 4
 
 
 def nearest(features: Features, limit: int) -> list[list[tuple[int, float]]]:
@@ -23,28 +36,111 @@ def nearest(features: Features, limit: int) -> list[list[tuple[int, float]]]:
     return found
 
 
+def nearest_scalable(features: Features, limit: int, seed: int) -> list[list[tuple[int, float]]]:
+    """nearest() for long lists: the same blended similarity, for a shortlist found in the closest cells.
+
+    A cell's papers are compared with the papers of its PROBES closest cells in the latent view (a
+    dense block product); the SHORTLIST x limit best of each are then scored with the blended
+    similarity, pair by pair, and the `limit` best kept.
+    """
+    n = features.tfidf.shape[0]
+    take = min(limit * SHORTLIST, n - 1)
+    if take <= 0 or limit <= 0:
+        return [[] for _ in range(n)]
+    rows, candidates = shortlist(features, take, seed)
+    direct = pair_dots(features.tfidf, rows.ravel(), candidates.ravel()).reshape(rows.shape)
+    latent = np.einsum("ij,ikj->ik", features.latent, features.latent[candidates])
+    scores = (1.0 - LATENT_SHARE) * direct + LATENT_SHARE * latent
+    # best first, ties by index (as nearest() does)
+    order = np.lexsort((candidates, -scores), axis=1)[:, :limit]
+    best, values = np.take_along_axis(candidates, order, axis=1), np.take_along_axis(scores, order, axis=1)
+    return [[(j, v) for j, v in zip(b, s) if v > 0] for b, s in zip(best.tolist(), values.tolist())]
+
+
+def shortlist(features: Features, take: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """For every paper (rows, n x take), the `take` others closest in the latent view among nearby cells."""
+    n = features.latent.shape[0]
+    cells = mini_batch_kmeans(features.latent, max(1, min(n, int(np.ceil(np.sqrt(n))))), seed, CELL_RESTARTS)
+    centres = normalize(cells.cluster_centers_)
+    closeness = centres @ centres.T
+    np.fill_diagonal(closeness, np.inf)
+    probes = np.argsort(-closeness, axis=1, kind="stable")[:, :PROBES]
+    order = np.argsort(cells.labels_, kind="stable")
+    bounds = np.searchsorted(cells.labels_[order], np.arange(len(centres) + 1))
+    members = [order[bounds[c]:bounds[c + 1]] for c in range(len(centres))]
+    found = np.zeros((n, take), dtype=np.int64)
+    for cell, rows in enumerate(members):
+        if not len(rows):
+            continue
+        pool = np.sort(np.concatenate([members[p] for p in probes[cell]]))
+        if len(pool) <= take:  # a tiny neighbourhood: widen it to every paper
+            pool = np.arange(n)
+        block = features.latent[rows] @ features.latent[pool].T
+        block[np.arange(len(rows)), np.searchsorted(pool, rows)] = -np.inf
+        found[rows] = pool[np.argpartition(-block, take - 1, axis=1)[:, :take]]
+    return np.repeat(np.arange(n)[:, None], take, axis=1), found
+
+
+def pair_dots(matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Row-by-row dot products matrix[first[p]] . matrix[second[p]], in chunks."""
+    out = np.empty(len(first))
+    for start in range(0, len(first), PAIR_CHUNK):
+        part = slice(start, start + PAIR_CHUNK)
+        out[part] = np.asarray(matrix[first[part]].multiply(matrix[second[part]]).sum(axis=1)).ravel()
+    return out
+
+
 def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
     """For each pair of papers, the keys of up to three phrases both use, rarest and longest first.
 
     Only phrases other papers use too (not typos) and without words under three letters count; a
-    phrase in either title counts double. All pairs are scored at once; only the few best phrases of
-    each pair are read as text, to drop those repeating a better one.
+    phrase in either title counts double. Every (phrase, in a title or not) is ranked once for the
+    whole list, so a pair's phrases are put in order by one integer sort; only the few best of each
+    pair are read as text, to drop those repeating a better one.
     """
-    if len(pairs) == 0:
-        return []
-    first, second = features.phrases[pairs[:, 0]], features.phrases[pairs[:, 1]]
-    both = first.multiply(second).tocsr()
+    table = features.texts.phrases
+    n = features.phrases.shape[0]
+    candidate = np.flatnonzero((features.frequency >= 2) & ~table.has_short_word)
+    base = np.log(n / features.frequency[candidate]) * table.lengths[candidate]
+    alphabetical = alphabetical_rank(features, candidate)
+    # entry c < C: phrase candidate[c] outside both titles; C + c: the same phrase in a title
+    order = np.lexsort((np.r_[alphabetical, alphabetical], -np.r_[base * 1.0, base * 2.0]))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    position = np.full(features.phrases.shape[1], -1, dtype=np.int64)
+    position[candidate] = np.arange(len(candidate))
+    found: list[list[int]] = []
+    forms: dict[int, tuple] = {}
+    for start in range(0, len(pairs), PAIR_CHUNK):
+        chunk = pairs[start:start + PAIR_CHUNK]
+        codes = ranked_entries(features, chunk, position, rank, len(candidate))
+        bounds = np.searchsorted(codes, np.arange(len(chunk) + 1) * len(order))
+        heads = leading_entries(codes, bounds, len(order))
+        for p, head in enumerate(heads):
+            keys = candidate[order[head] % len(candidate)].tolist()
+            kept = distinct_keys(features, keys, SHARED_TERMS, forms)
+            if len(kept) < SHARED_TERMS and bounds[p + 1] - bounds[p] > len(head):
+                every = codes[bounds[p]:bounds[p + 1]] % len(order)
+                kept = distinct_keys(features, candidate[order[every] % len(candidate)].tolist(), SHARED_TERMS, forms)
+            found.append(kept)
+    return found
+
+
+def ranked_entries(features: Features, pairs: np.ndarray, position: np.ndarray, rank: np.ndarray,
+                   candidates: int) -> np.ndarray:
+    """The phrases each pair shares, as sorted integers: pair x 2C + rank of (phrase, in a title)."""
+    both = features.phrases[pairs[:, 0]].multiply(features.phrases[pairs[:, 1]]).tocsr()
     titled = (features.titles[pairs[:, 0]] + features.titles[pairs[:, 1]]).multiply(both)
     marked = (both + 2 * titled).tocoo()   # 1: shared; 3 or 5: shared and in a title
-    pair, key = marked.row.astype(np.int64), marked.col.astype(np.int64)
-    frequency = features.frequency[key]
-    keep = (frequency >= 2) & ~features.texts.phrases.has_short_word()[key]
-    pair, key, frequency, in_title = pair[keep], key[keep], frequency[keep], marked.data[keep] > 1
-    n = features.phrases.shape[0]
-    weight = np.log(n / frequency) * features.texts.phrases.lengths()[key] * np.where(in_title, 2.0, 1.0)
-    order = np.lexsort((alphabetical_rank(features, key), -weight, pair))
-    ranked = key[order].tolist()
-    bounds = np.searchsorted(pair[order], np.arange(len(pairs) + 1)).tolist()
-    texts: dict[int, str] = {}
-    return [distinct_keys(features, ranked[bounds[p]:bounds[p + 1]], SHARED_TERMS, texts)
-            for p in range(len(pairs))]
+    where = position[marked.col]
+    keep = where >= 0
+    entry = where[keep] + candidates * (marked.data[keep] > 1)
+    return np.sort(marked.row[keep].astype(np.int64) * (2 * candidates) + rank[entry])
+
+
+def leading_entries(codes: np.ndarray, bounds: np.ndarray, span: int) -> list[np.ndarray]:
+    """The first HEAD_ENTRIES ranks of each pair (fewer when it shares fewer phrases)."""
+    index = bounds[:-1, None] + np.arange(HEAD_ENTRIES)
+    valid = index < bounds[1:, None]
+    ranks = codes[np.minimum(index, len(codes) - 1)] % span if len(codes) else np.zeros(index.shape, dtype=np.int64)
+    return [row[ok] for row, ok in zip(ranks, valid)]
