@@ -10,6 +10,7 @@ from generator.mkdocs_config import mkdocs_config
 from generator.output import refuse_linked_outputs, render_site, write_changed, write_mkdocs_config
 from generator.pages import excerpt, navigation, page_jobs
 from generator.parallel import run_jobs
+from generator.progress import mkdocs_progress
 from generator.project import Project
 from generator.render import Renderer
 from generator.themelock import read_lock
@@ -62,5 +63,6 @@ def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]
 def build(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:
     """Generate the pages, then render them with MkDocs into site/."""
     catalog, grouping = generate(project, strict=strict)
-    render_site(project, content_date(catalog))
+    with mkdocs_progress(sum(1 for _ in project.docs_dir.rglob("*.md"))):
+        render_site(project, content_date(catalog))
     return catalog, grouping

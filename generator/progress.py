@@ -1,8 +1,10 @@
 """Progress bars for the long stages of large builds: shown on a terminal, silent in CI and pipes."""
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from contextlib import contextmanager
 from typing import Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -26,3 +28,39 @@ def progress(batches: Iterable[list[T]], total: int, label: str) -> Iterator[lis
         for batch in batches:
             bar.update(len(batch))
             yield batch
+
+
+class _PageCounter(logging.Handler):
+    """Counts MkDocs' "Reading:" and "Building page" debug lines into a bar (MkDocs has no progress hook)."""
+
+    def __init__(self, bar, prefix: str):
+        super().__init__(logging.DEBUG)
+        self.bar, self.prefix = bar, prefix
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith(self.prefix):
+            self.bar.update(1)
+
+
+@contextmanager
+def mkdocs_progress(pages: int) -> Iterator[None]:
+    """Bars for MkDocs reading and rendering `pages` pages, when `wanted`; nothing otherwise."""
+    if not wanted(pages):
+        yield
+        return
+    from tqdm import tqdm
+
+    logger = logging.getLogger("mkdocs.commands.build")
+    level = logger.level
+    with tqdm(total=pages, desc="MkDocs reading", unit=" pages", leave=False, file=sys.stderr) as reading, \
+            tqdm(total=pages, desc="MkDocs rendering", unit=" pages", leave=False, file=sys.stderr) as rendering:
+        handlers = [_PageCounter(reading, "Reading:"), _PageCounter(rendering, "Building page")]
+        for handler in handlers:
+            logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+        try:
+            yield
+        finally:
+            logger.setLevel(level)
+            for handler in handlers:
+                logger.removeHandler(handler)
