@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -20,9 +21,10 @@ from generator.schema import Paper, VocabularyTag
 
 # Two titles at least this alike (difflib ratio of their normalized forms) are near duplicates.
 NEAR_RATIO = 0.9
-# Each title is indexed under its rarest words only, so near-duplicate candidates come from
-# short posting lists instead of comparing every pair (10k entries would be 50M pairs).
-BLOCKING_WORDS = 3
+# Near-duplicate candidates are looked up by groups of this many of their rarest words (see DuplicateIndex).
+KEY_WORDS = 3
+# Titles with more distinct words than this are looked up by single words (their groups would be too many).
+GROUP_KEYS_UP_TO = 23
 
 VERSION_SUFFIX_RE = re.compile(
     r"\s+v\d+$|\s*[(\[]v\d+[)\]]$"
@@ -43,19 +45,28 @@ class Duplicate:
     near: bool = False
 
 
+WORD_RE = re.compile(r"[a-z0-9]+")
+
+
 def plain_title(title: str) -> str:
     """A title reduced to lowercase ASCII words: case, accents and punctuation do not count."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"[a-z0-9]+", ascii_text))
+    if not title.isascii():
+        title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return " ".join(WORD_RE.findall(title.lower()))
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def normalize_title(title: str) -> str:
     """A title without case, punctuation or a version suffix such as 'v2' or '(extended version)'."""
     text = " ".join(title.lower().split())
-    while (stripped := strip_version_suffix(text)) != text and stripped:
+    while may_have_version_suffix(text) and (stripped := strip_version_suffix(text)) != text and stripped:
         text = stripped
     return plain_title(text)
+
+
+def may_have_version_suffix(text: str) -> bool:
+    """Whether VERSION_SUFFIX_RE could match: each of its forms ends in a digit, a bracket or one of two words."""
+    return bool(text) and (text[-1].isdigit() or text[-1] in ")]" or text.endswith(("version", "abstract")))
 
 
 def strip_version_suffix(text: str) -> str:
@@ -102,43 +113,126 @@ def title_words(normalized: str) -> list[str]:
     return sorted(set(normalized.split()))
 
 
+def tolerance(size: int) -> int:
+    """How many of its words the longer of two titles may lack in the other and still be a near duplicate."""
+    return max(2, size // 4)
+
+
+def required_overlap(longest: int) -> int:
+    """Words two titles must share to be near duplicates, given the word count of the longer one."""
+    return longest - tolerance(longest)
+
+
+def could_be_near(a: frozenset, b: frozenset) -> bool:
+    """Cheap filter before difflib: titles a few edits apart differ in a couple of words at most."""
+    return len(a & b) >= required_overlap(max(len(a), len(b)))
+
+
+# Pairs of titles this short may share fewer than KEY_WORDS words; such titles go under single words.
+SHORT_TITLE_WORDS = max(n for n in range(1, KEY_WORDS + 3) if required_overlap(n) < KEY_WORDS)
+# The fewest words a title near one longer than GROUP_KEYS_UP_TO words can have.
+LONG_PARTNERS_FROM = required_overlap(GROUP_KEYS_UP_TO + 1)
+
+
 class DuplicateIndex:
-    """Papers seen so far, looked up by identifier, by normalized title and by rare title words."""
+    """Papers seen so far, looked up by identifier, by normalized title and by their rarest title words.
+
+    Near duplicates share all but `tolerance` of their words (could_be_near), and at least one. With
+    the words of every title in one order (rarest first), the KEY_WORDS first words two such titles
+    have in common lie among the first tolerance + KEY_WORDS words of each (the prefix filter of set
+    similarity joins). So a title is filed under every group of KEY_WORDS words taken from its first
+    words, and a new title meets only the titles filed under a group it has too, instead of every
+    title sharing a common word. Titles too short to share KEY_WORDS words, and titles too long to
+    list their groups, are filed under single words (their first tolerance + 1), which only titles of
+    a size they could match look up.
+    """
 
     def __init__(self, papers: Iterable[Paper] = (), word_counts: Counter | None = None):
         self.by_id: dict[tuple[str, str], Paper] = {}
         self.by_title: dict[str, Paper] = {}
-        self.by_word: dict[str, list[tuple[str, frozenset, Paper]]] = defaultdict(list)
+        self.by_group: dict[tuple[int, ...], list[int]] = defaultdict(list)
+        self.short_by_word: dict[int, list[int]] = defaultdict(list)
+        self.long_by_word: dict[int, list[int]] = defaultdict(list)
+        # Per indexed title, by arrival number: normalized text, word bits, word count, paper.
+        self.titles: list[tuple[str, int, int, Paper]] = []
         papers = list(papers)
         self.word_counts = word_counts if word_counts is not None else Counter(
             w for p in papers for w in title_words(normalize_title(p.title)))
+        self.word_ids: dict[str, int] = {}
+        self._last: tuple = (None,)
         for paper in papers:
             self.add(paper)
 
-    def rare_words(self, normalized: str) -> list[str]:
-        """The title's words that fewest titles share; ties broken alphabetically for determinism."""
-        return sorted(title_words(normalized), key=lambda w: (self.word_counts[w], w))[:BLOCKING_WORDS]
+    def prepared(self, paper: Paper) -> tuple[list, str, list[int], tuple]:
+        """The paper's identifiers, normalized title, word ids (rarest first) and index keys.
+
+        Kept for the `add` that follows a `match` of the same paper.
+        """
+        if self._last[0] is not paper:
+            normalized = normalize_title(paper.title or "")
+            words = self.rarest_first(normalized)
+            self._last = (paper, identifiers(paper), normalized, words, self.keys(words))
+        return self._last[1:]
+
+    def rarest_first(self, normalized: str) -> list[int]:
+        """The ids of the title's distinct words, rarest first; ties broken alphabetically so every run agrees."""
+        counts, ids = self.word_counts, self.word_ids
+        words = sorted(set(normalized.split()), key=lambda w: (counts[w], w))
+        return [ids.setdefault(w, len(ids)) for w in words]
+
+    @staticmethod
+    def keys(words: list[int]) -> tuple[list[tuple[int, ...]], list[int], list[int]]:
+        """The word groups, short-title words and long-title words a title (word ids, rarest first) is filed under."""
+        size = len(words)
+        groups = list(itertools.combinations(words[:tolerance(size) + KEY_WORDS], KEY_WORDS)) \
+            if size <= GROUP_KEYS_UP_TO else []
+        first = words[:tolerance(size) + 1]
+        return groups, first if size <= SHORT_TITLE_WORDS else [], first if size >= LONG_PARTNERS_FROM else []
 
     def add(self, paper: Paper) -> None:
-        for _, kind, value in identifiers(paper):
+        found, normalized, words, (groups, short, long) = self.prepared(paper)
+        for _, kind, value in found:
             self.by_id.setdefault((kind, value), paper)
-        normalized = normalize_title(paper.title)
         self.by_title.setdefault(normalized, paper)
-        words = frozenset(normalized.split())
-        for word in self.rare_words(normalized):
-            self.by_word[word].append((normalized, words, paper))
+        number = len(self.titles)
+        self.titles.append((normalized, word_bits(words), len(words), paper))
+        for group in groups:
+            self.by_group[group].append(number)
+        for word in short:
+            self.short_by_word[word].append(number)
+        for word in long:
+            self.long_by_word[word].append(number)
 
     def match(self, paper: Paper) -> Duplicate | None:
         """The first earlier paper this one repeats, by identifier, then title, then near title."""
-        for name, kind, value in identifiers(paper):
+        for name, kind, value in self.prepared(paper)[0]:
             if original := self.by_id.get((kind, value)):
                 return Duplicate(paper, original, name, f"has the same {kind} ({value})")
         if paper.title is None:
             return None
         return self._title_match(paper)
 
+    def near_candidates(self, words: list[int], keys: tuple) -> list[int]:
+        """Earlier titles (by arrival number) sharing enough words with a title of these words to be near it."""
+        groups, short, long = keys
+        found: set[int] = set()
+        for group in groups:
+            found.update(self.by_group.get(group, ()))
+        for word in short:
+            found.update(self.short_by_word.get(word, ()))
+        for word in long:
+            found.update(self.long_by_word.get(word, ()))
+        bits, size, titles = word_bits(words), len(words), self.titles
+        near = []
+        for number in found:
+            _, other_bits, other_size, _ = titles[number]
+            shared = (bits & other_bits).bit_count()
+            if shared and shared >= required_overlap(size if size > other_size else other_size):
+                near.append(number)
+        return sorted(near)
+
     def _title_match(self, paper: Paper) -> Duplicate | None:
-        normalized = normalize_title(paper.title)
+        _, normalized, words, keys = self.prepared(paper)
         allowed = lambda other: other.id not in paper.distinct_from and paper.id not in other.distinct_from
         original = self.by_title.get(normalized)
         if original and allowed(original):
@@ -146,37 +240,52 @@ class DuplicateIndex:
             reason = "has the same title" if same else f"has the same title but for a version suffix " \
                                                        f"({original.title!r})"
             return Duplicate(paper, original, "title", reason, near=not same)
-        best, seen, words = None, set(), frozenset(normalized.split())
-        for word in self.rare_words(normalized):
-            for other_title, other_words, other in self.by_word.get(word, ()):
-                if other.id in seen:
-                    continue
-                seen.add(other.id)
-                if not allowed(other) or not could_be_near(words, other_words):
-                    continue
-                ratio = title_similarity(normalized, other_title)
-                if ratio >= NEAR_RATIO and (best is None or ratio > best[0]):
-                    best = (ratio, other)
+        best = None
+        for number in self.near_candidates(words, keys):
+            other_title, _, _, other = self.titles[number]
+            if not allowed(other):
+                continue
+            # Ties keep the earlier paper: candidates come in arrival order and only a higher ratio replaces.
+            ratio = title_similarity(normalized, other_title, at_least=best[0] if best else NEAR_RATIO)
+            if ratio >= NEAR_RATIO and (best is None or ratio > best[0]):
+                best = (ratio, other)
         if best:
             return Duplicate(paper, best[1], "title", f"has a nearly identical title ({best[1].title!r}, "
                                                       f"{best[0]:.0%} alike)", near=True)
         return None
 
 
-def could_be_near(a: frozenset, b: frozenset) -> bool:
-    """Cheap filter before difflib: titles a few edits apart differ in a couple of words at most."""
-    longest = max(len(a), len(b))
-    return len(a & b) >= longest - max(2, longest // 4)
+def word_bits(words: list[int]) -> int:
+    """A set of word ids as the bits of one integer, so two titles' shared words are one AND and a count."""
+    bits = 0
+    for word in words:
+        bits |= 1 << word
+    return bits
 
 
-def title_similarity(a: str, b: str) -> float:
-    """difflib's ratio of two normalized titles, skipping the full computation when it cannot reach NEAR_RATIO."""
-    if 2 * min(len(a), len(b)) < NEAR_RATIO * (len(a) + len(b)):
+def lcs_length(a: str, b: str) -> int:
+    """Length of the longest common subsequence of two strings (bit-parallel, Hyyrö 2004)."""
+    masks: dict[str, int] = {}
+    for index, char in enumerate(a):
+        masks[char] = masks.get(char, 0) | (1 << index)
+    full = (1 << len(a)) - 1
+    row = full
+    for char in b:
+        matched = row & masks.get(char, 0)
+        row = ((row + matched) | (row - matched)) & full
+    return len(a) - row.bit_count()
+
+
+def title_similarity(a: str, b: str, at_least: float = NEAR_RATIO) -> float:
+    """difflib's ratio of two normalized titles, or 0.0 when it cannot reach `at_least`.
+
+    difflib's matching blocks form a common subsequence, so twice the longest one over both lengths
+    bounds its ratio from above at a small fraction of its cost.
+    """
+    total = len(a) + len(b)
+    if not total or 2 * min(len(a), len(b)) < at_least * total or 2 * lcs_length(a, b) < at_least * total:
         return 0.0
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < NEAR_RATIO or matcher.quick_ratio() < NEAR_RATIO:
-        return 0.0
-    return matcher.ratio()
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def arrival(paper: Paper) -> tuple:
