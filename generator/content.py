@@ -8,26 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
+import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator import checks
 from generator.errors import ContentError, Problem
 from generator.project import Project
+from generator.yamlfile import MAX_FILE_BYTES, YamlDocument, parse_yaml
 from generator.schema import (
     SLUG_RE, CuratedTheme, Invalid, Paper, SiteConfig, VocabularyTag, check_value, config_sections, declared_fields,
 )
-
-
-@dataclass(frozen=True)
-class YamlDocument:
-    """A parsed YAML file: its data and the line of every key (dotted paths, list items by index)."""
-
-    data: Any
-    lines: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -43,92 +37,6 @@ class Catalog:
         return next(p for p in self.papers if p.id == paper_id)
 
 
-class _KeepImpossibleDates:
-    """Keeps an impossible date such as 2024-13-01 as text, for the schema to report."""
-
-    def construct_yaml_timestamp(self, node):
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return self.construct_scalar(node)
-
-
-class _Loader(_KeepImpossibleDates, yaml.SafeLoader):
-    """The pure-Python loader: slow, but its syntax-error messages are the clearest."""
-
-
-# libyaml parses about 20x faster; it reads every file, and the pure-Python loader explains failures.
-class _FastLoader(_KeepImpossibleDates, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """The same loader on libyaml when PyYAML was built with it."""
-
-
-for _cls in (_Loader, _FastLoader):
-    _cls.add_constructor("tag:yaml.org,2002:timestamp", _cls.construct_yaml_timestamp)
-
-
-def _compose_and_construct(text: str, loader_class) -> tuple[yaml.Node | None, object]:
-    """One parse giving both the node tree (for lines) and the data."""
-    loader = loader_class(text)
-    try:
-        node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
-    finally:
-        loader.dispose()
-
-
-def parse_yaml(text: str, rel: str) -> tuple[YamlDocument | None, list[Problem]]:
-    """Parse YAML text, keeping key lines and reporting syntax errors and repeated keys."""
-    try:
-        try:
-            node, data = _compose_and_construct(text, _FastLoader)
-        except (yaml.YAMLError, RecursionError):
-            node, data = _compose_and_construct(text, _Loader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return None, [Problem(rel, line, None, f"this is not valid YAML: {reason}")]
-    except RecursionError:
-        return None, [Problem(rel, None, None, "this is not valid YAML for an entry: lists or mappings are "
-                                               "nested too deeply")]
-    lines: dict[str, int] = {}
-    problems: list[Problem] = []
-    if node is not None:
-        _collect_lines(node, "", lines, problems, rel, set())
-    return YamlDocument(data, lines), problems
-
-
-def _collect_lines(node: yaml.Node, prefix: str, lines: dict, problems: list, rel: str, seen_nodes: set) -> None:
-    # An alias (*name) reuses its anchor's node: walking it again at every use would let nested
-    # aliases ("billion laughs") grow the walk exponentially, so each node is walked once.
-    if id(node) in seen_nodes:
-        return
-    seen_nodes.add(id(node))
-    lines.setdefault(prefix or ".", node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            path = f"{prefix}.{key}" if prefix else key
-            if key in seen:
-                problems.append(Problem(rel, key_node.start_mark.line + 1, path,
-                                        "appears twice; keep one"))
-            seen.add(key)
-            lines[path] = key_node.start_mark.line + 1
-            _collect_child_lines(value_node, path, lines, problems, rel, seen_nodes)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines[f"{prefix}.{index}"] = item.start_mark.line + 1
-            _collect_child_lines(item, f"{prefix}.{index}", lines, problems, rel, seen_nodes)
-
-
-def _collect_child_lines(node: yaml.Node, path: str, lines: dict, problems: list, rel: str,
-                         seen_nodes: set) -> None:
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-        lines.setdefault(path, node.start_mark.line + 1)
-        _collect_lines(node, path, lines, problems, rel, seen_nodes)
-
-
 def unknown_key_message(key: str, known: list[str], where: str) -> str:
     """'unknown key' with a 'did you mean' for near misses and the list of allowed keys."""
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
@@ -136,20 +44,26 @@ def unknown_key_message(key: str, known: list[str], where: str) -> str:
     return f"unknown key in {where}; {hint}"
 
 
+@functools.cache
+def _declarations(cls) -> tuple[dict[str, dataclasses.Field], str]:
+    """A declaration's fields by name, and what it is in words (from its docstring); read once per class."""
+    what = cls.__doc__.split(":")[0].rstrip(".").lower() if cls.__doc__ else cls.__name__
+    return {f.name: f for f in declared_fields(cls)}, what
+
+
 def validate_mapping(cls, data: Any, doc: YamlDocument, rel: str, prefix: str = "",
                      unknown: str = "error") -> tuple[dict[str, Any], list[Problem]]:
     """Check a mapping against a declaration; returns the checked values and every problem."""
     line_of = lambda key: doc.lines.get(f"{prefix}{key}", doc.lines.get(prefix.rstrip(".") or ".", 1))
-    what = cls.__doc__.split(":")[0].rstrip(".").lower() if cls.__doc__ else cls.__name__
+    declared, what = _declarations(cls)
     if not isinstance(data, dict):
         found = "an empty file" if data is None else f"{type(data).__name__}"
         return {}, [Problem(rel, line_of(""), prefix.rstrip(".") or None,
                             f"expected a mapping of keys to values ({what}), found {found}")]
-    declared = {f.name: f for f in declared_fields(cls)}
     values: dict[str, Any] = {}
     problems: list[Problem] = []
     for key in data:
-        if str(key) not in declared:
+        if key not in declared and str(key) not in declared:
             severity = "error" if unknown == "error" else "warning"
             problems.append(Problem(rel, line_of(key), f"{prefix}{key}",
                                     unknown_key_message(str(key), list(declared), f"a {cls.__name__.lower()}"
@@ -158,11 +72,11 @@ def validate_mapping(cls, data: Any, doc: YamlDocument, rel: str, prefix: str = 
     for name, declaration in declared.items():
         value = data.get(name)
         if value is None or value == "" or value == []:
-            if declaration.metadata["required"]:
+            metadata = declaration.metadata
+            if metadata["required"]:
                 problems.append(Problem(rel, line_of(name) if name in data else 1, f"{prefix}{name}",
-                                        f"is required: {declaration.metadata['doc'][0].lower()}"
-                                        f"{declaration.metadata['doc'][1:]}"))
-            elif declaration.metadata["expected"]:
+                                        f"is required: {metadata['doc'][0].lower()}{metadata['doc'][1:]}"))
+            elif metadata["expected"]:
                 problems.append(Problem(rel, line_of(name) if name in data else 1, f"{prefix}{name}",
                                         "is missing; readers and the theme step rely on it", "warning"))
             continue
@@ -299,43 +213,88 @@ def pin_problems(papers: tuple[Paper, ...], curated: list[CuratedTheme], themes_
 
 
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
-    """Read a UTF-8 file, turning a decoding failure into a problem."""
+    """Read a UTF-8 file of at most MAX_FILE_BYTES, turning whatever stops that into a problem."""
     if path.is_symlink():
-        # A link committed in a pull request could point at any file of the machine building the site.
-        return None, [Problem(rel, None, None, "is a symbolic link; content files must be plain files")]
+        return None, [_linked_problem(rel)]
+    return _read(str(path), rel)
+
+
+def _linked_problem(rel: str) -> Problem:
+    # A link committed in a pull request could point at any file of the machine building the site.
+    return Problem(rel, None, None, "is a symbolic link; content files must be plain files")
+
+
+def _read(path: str, rel: str) -> tuple[str | None, list[Problem]]:
     try:
-        return path.read_text(encoding="utf-8"), []
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # never more: a huge file would fill the memory
+    except OSError as error:
+        return None, [Problem(rel, None, None, f"cannot be read ({error.strerror})")]
+    if len(data) > MAX_FILE_BYTES:
+        return None, [Problem(rel, None, None, f"is {os.path.getsize(path) / 1e6:.1f} MB; content files are "
+                                               f"limited to {MAX_FILE_BYTES / 1e6:.0f} MB")]
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         return None, [Problem(rel, None, None, f"is not UTF-8 text ({error.reason} at byte {error.start})")]
+    # Line ends as universal-newline reading gives them, so Windows files parse like any other.
+    return (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text), []
 
 
 def load_papers(project: Project) -> tuple[tuple[Paper, ...], dict[str, dict[str, int]], list[Problem]]:
     """Read and validate every content/papers/*.yml, in id order; also the line of each key, by id."""
     papers, lines, problems = [], {}, []
+    papers_rel = project.relative(project.papers_dir)
     if not project.papers_dir.is_dir():
-        rel = project.relative(project.papers_dir)
-        return (), {}, [Problem(rel, None, None, "folder not found; entries live in content/papers/<id>.yml")]
-    for path in sorted(project.papers_dir.iterdir()):
+        return (), {}, [Problem(papers_rel, None, None, "folder not found; entries live in content/papers/<id>.yml")]
+    with os.scandir(project.papers_dir) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    problems += id_clash_problems([entry.name for entry in entries], papers_rel)
+    for entry in entries:
         # Not resolved: a symbolic link is named as the contributor wrote it, not by its target.
-        rel = f"{project.relative(project.papers_dir)}/{path.name}"
-        if path.suffix.lower() in (".yaml", ".yml") and path.suffix != ".yml":
+        rel = f"{papers_rel}/{entry.name}"
+        stem, suffix = os.path.splitext(entry.name)
+        if suffix.lower() in (".yaml", ".yml") and suffix != ".yml":
             problems.append(Problem(rel, None, None, "entries end in .yml (lower case); rename this file"))
             continue
-        if path.suffix == ".yml" and path.is_dir() and not path.is_symlink():
+        if suffix != ".yml":
+            continue
+        if entry.is_symlink():
+            problems.append(_linked_problem(rel))
+            continue
+        if entry.is_dir():
             problems.append(Problem(rel, None, None, "is a folder; an entry is a file content/papers/<id>.yml"))
             continue
-        if path.suffix != ".yml" or not (path.is_file() or path.is_symlink()):
+        if not entry.is_file():
             continue
-        text, read_problems = read_text(path, rel)
+        text, read_problems = _read(entry.path, rel)
         problems += read_problems
         if text is None:
             continue
-        paper, entry_problems, doc = _paper_and_document(text, rel, path.stem)
+        paper, entry_problems, doc = _paper_and_document(text, rel, stem)
         problems += entry_problems
         if paper is not None:
             papers.append(paper)
             lines[paper.id] = doc.lines
     return tuple(papers), lines, problems
+
+
+def id_clash_problems(names: list[str], papers_rel: str) -> list[Problem]:
+    """Entry files whose ids differ only in case or Unicode normalization: one file on macOS and Windows."""
+    first: dict[str, str] = {}
+    problems = []
+    for name in names:
+        stem, suffix = os.path.splitext(name)
+        if suffix.lower() not in (".yml", ".yaml"):
+            continue
+        folded = unicodedata.normalize("NFC", stem).casefold()
+        if folded in first:
+            problems.append(Problem(f"{papers_rel}/{name}", None, None,
+                                    f"has the same id as {papers_rel}/{first[folded]} but for case or Unicode "
+                                    "normalization (one file on macOS and Windows); rename one of them"))
+        else:
+            first[folded] = name
+    return problems
 
 
 def load_curated(project: Project) -> tuple[list[CuratedTheme], list[Problem]]:

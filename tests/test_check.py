@@ -71,7 +71,7 @@ BROKEN_ENTRIES = [
     ("title: A paper\nauthors:\n  - Ada Lovelace\n  - 42\nabstract: x\n",
      [f"{REL}:3: authors: item 2: expected text, found a number (42)"]),
     ("title: 'unclosed\n",
-     [f"{REL}:3: this is not valid YAML: found unexpected end of stream"]),
+     [f"{REL}:3: this is not valid YAML at column 1: found unexpected end of stream"]),
 ]
 
 
