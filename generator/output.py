@@ -1,7 +1,9 @@
 """The output edge: writing the generated docs and rendering them with MkDocs into site/."""
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import errno
 import logging
 import os
 import shutil
@@ -14,30 +16,53 @@ from generator.project import Project
 
 
 def refuse_linked_outputs(project: Project) -> None:
-    """Outputs are replaced wholesale; a symbolic link among them could aim those writes at content/."""
+    """Check the output folders before a build writes to them.
+
+    Outputs are replaced wholesale, so a symbolic link among them could aim those writes at content/;
+    and a build killed in the middle of replacing a folder (where renames cannot swap two folders in
+    one step) left the previous one aside, which is put back.
+    """
     for folder in (project.build_dir, project.docs_dir, project.site_dir):
         for path in (folder, folder.with_name(folder.name + ".tmp"), folder.with_name(folder.name + ".old")):
             if path.is_symlink():
                 raise ReadingListError(f"{project.relative(path.parent)}/{path.name} is a symbolic link; "
                                        "outputs must be plain folders (remove the link)")
+    for folder in (project.docs_dir, project.site_dir):
+        recover_swap(folder)
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
     """Replace a folder with exactly these files (so removed entries leave no stale pages)."""
     staging = root.with_name(root.name + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
-    for rel, content in sorted(files.items()):
-        path = staging / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    try:
+        for rel, content in sorted(files.items()):
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(f"could not write {root.name}/ ({error.strerror or error}); site/ was left as it "
+                         "was") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     swap_in(staging, root)
 
 
 def write_changed(root: Path, files: dict[str, str]) -> list[str]:
     """Write only files whose text changed and drop stale ones (keeps live reload from looping)."""
+    try:
+        return _write_changed(root, files)
+    except OSError as error:
+        raise BuildError(f"could not write {root.name}/ ({error.strerror or error}); site/ was left as it "
+                         "was") from None
+
+
+def _write_changed(root: Path, files: dict[str, str]) -> list[str]:
     changed = []
     for rel, content in sorted(files.items()):
         path = root / rel
@@ -53,13 +78,55 @@ def write_changed(root: Path, files: dict[str, str]) -> list[str]:
 
 
 def swap_in(staging: Path, target: Path) -> None:
-    """Put a finished folder in place of the old one, keeping the old one until the last moment."""
+    """Put a finished folder in place of the old one; at no moment is there neither.
+
+    On Linux one renameat2 call exchanges the two folders. Elsewhere the old folder is renamed
+    aside first, and recover_swap puts it back if the process dies before the new one is in place.
+    """
+    recover_swap(target)
+    if target.exists() and _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # now the previous folder
+        return
     retired = target.with_name(target.name + ".old")
-    shutil.rmtree(retired, ignore_errors=True)
     if target.exists():
         target.rename(retired)
-    staging.rename(target)
+    try:
+        staging.rename(target)
+    except BaseException:
+        if retired.exists() and not target.exists():
+            retired.rename(target)
+        raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def recover_swap(target: Path) -> None:
+    """Finish what a swap interrupted by a kill left: the previous folder back in place, leftovers removed."""
+    retired = target.with_name(target.name + ".old")
+    if retired.is_symlink() or not retired.exists():
+        return
+    if target.exists():
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        retired.rename(target)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically with Linux's renameat2; False where the system or file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(error, os.strerror(error), str(second))
 
 
 def write_mkdocs_config(project: Project, config: dict) -> None:
@@ -103,6 +170,10 @@ def render_site(project: Project, build_date: dt.date, strict: bool = True) -> N
         shutil.rmtree(staging, ignore_errors=True)
         details = "\n".join(f"  {m}" for m in collector.messages) or f"  {error}"
         raise BuildError(f"MkDocs could not render the site; site/ was left as it was:\n{details}") from None
+    except BaseException:
+        # Ctrl-C (KeyboardInterrupt) or any bug: the half-rendered copy goes, site/ was never touched.
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     finally:
         logger.removeHandler(collector)
         if previous_epoch is None:
