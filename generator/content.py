@@ -18,10 +18,11 @@ from typing import Any
 from generator import checks
 from generator.errors import ContentError, Problem
 from generator.project import Project
-from generator.yamlfile import MAX_FILE_BYTES, YamlDocument, parse_yaml
 from generator.schema import (
-    SLUG_RE, CuratedTheme, Invalid, Paper, SiteConfig, VocabularyTag, check_value, config_sections, declared_fields,
+    RESERVED_NAMES, SLUG_RE, CuratedTheme, Invalid, Paper, SiteConfig, VocabularyTag, check_value, config_sections,
+    declared_fields, reserved_message,
 )
+from generator.yamlfile import MAX_FILE_BYTES, YamlDocument, parse_yaml
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ def _paper_and_document(text: str, rel: str, stem: str) -> tuple[Paper | None, l
     if not SLUG_RE.match(stem):
         problems.append(Problem(rel, None, None, "the file name must be lowercase letters, digits and "
                                                  "hyphens followed by .yml, like 'attention-is-all-you-need.yml'"))
+    elif stem in RESERVED_NAMES:
+        problems.append(Problem(rel, None, None, f"the file name: {reserved_message(stem)}"))
     doc, parse_problems = parse_yaml(text, rel)
     problems += parse_problems
     if doc is None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.schema import Paper, declared_fields
+from generator.schema import RESERVED_NAMES, Paper, declared_fields
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/paper.schema.json"
 MAX_ID_LENGTH = 60
@@ -25,7 +25,8 @@ def slugify(text: str, max_length: int = MAX_ID_LENGTH) -> str:
         if len(candidate) > max_length:
             break
         slug = candidate
-    return slug or (words[0][:max_length] if words else "paper")
+    slug = slug or (words[0][:max_length] if words else "paper")
+    return f"{slug}-paper" if slug in RESERVED_NAMES else slug
 
 
 def paper_values(paper: Paper) -> dict:

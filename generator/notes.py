@@ -2,7 +2,8 @@
 
 Pure: Markdown text in, HTML out. Notes arrive by pull request like any entry text, so they
 are treated as untrusted: no raw HTML, no images (they would fetch from other hosts), and
-links only to http(s) addresses or relative paths.
+links only to http(s) addresses or relative paths (pages of this site); then nh3 cleans the
+result against an allow-list, so a gap in either layer is not enough.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import re
 import xml.etree.ElementTree as etree
 
 import markdown
+import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
@@ -63,9 +65,24 @@ class _NoRawHtml(Extension):
         md.treeprocessors.register(_SafeLinks(md), "rl_safe_links", 0)
 
 
+# What Python-Markdown makes of notes without raw HTML; anything else would be a bug upstream or here.
+ALLOWED_TAGS = {"p", "a", "span", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "br", "hr",
+                "h1", "h2", "h3", "h4", "h5", "h6"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+
+
 def render_notes(text: str | None) -> Markup:
     """Notes Markdown as HTML, safe to place in a page as is."""
     if not text:
         return Markup("")
     converter = markdown.Markdown(extensions=[_NoRawHtml(), "sane_lists"], output_format="html")
-    return Markup(converter.convert(text))
+    return Markup(sanitize(converter.convert(text)))
+
+
+def sanitize(markup: str) -> str:
+    """The rendered notes through nh3 (a maintained HTML sanitizer): a second line of defence behind _NoRawHtml.
+
+    Only the tags and attributes Markdown produces survive, links keep http(s) or relative targets.
+    """
+    return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https"},
+                     link_rel="nofollow", strip_comments=True)

@@ -13,6 +13,9 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Ids and theme slugs become file names (papers/<id>.md, themes/<slug>.md); Windows cannot create these.
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
+                            *(f"lpt{n}" for n in range(1, 10))})
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 ARXIV_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 FIRST_YEAR = 1600
@@ -120,7 +123,13 @@ def check_slug(value: Any) -> str:
     text = check_text(value)
     if not SLUG_RE.match(text):
         raise Invalid(f"expected lowercase letters, digits and hyphens (like 'in-context-learning'), found {text!r}")
+    if text in RESERVED_NAMES:
+        raise Invalid(reserved_message(text))
     return text
+
+
+def reserved_message(name: str) -> str:
+    return f"'{name}' is a name Windows reserves for a device and cannot be a file name; choose another"
 
 
 def check_tags(value: Any) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ import yaml
 
 from generator.errors import ContentError, Problem, ReadingListError
 from generator.project import Project
-from generator.schema import SLUG_RE
+from generator.schema import RESERVED_NAMES, SLUG_RE
 from generator.themes import Grouping, LockedTheme
 from generator.themes.naming import describe
 
@@ -52,6 +52,7 @@ def lock_from_data(data, rel: str) -> tuple[tuple[LockedTheme, ...], list[Proble
     themes, problems = [], []
     for index, item in enumerate(data["themes"]):
         ok = (isinstance(item, dict) and isinstance(item.get("slug"), str) and SLUG_RE.match(item["slug"])
+              and item["slug"] not in RESERVED_NAMES
               and isinstance(item.get("name"), str) and isinstance(item.get("papers"), list)
               and all(isinstance(p, str) for p in item["papers"]))
         if not ok:
