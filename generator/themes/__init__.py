@@ -186,8 +186,7 @@ def locked_plan(ids: list[str], kept: Sequence[LockedTheme], texts: Texts) -> Pl
 def declared_plan(texts: Texts, pinned: np.ndarray, given: tuple[tuple[str, str, str], ...]) -> Plan:
     """Assignment into known themes, described by their name and description text."""
     views = declared_views(texts, [declared_text(name, description) for _, name, description in given])
-    labels, weights = curation.assign(views, pinned, len(given))
-    scores = curation.suggestion_scores(views, labels, weights, len(given), pinned)
+    labels, _, scores = curation.assign(views, pinned, len(given))
     return Plan(labels, scores, pinned, given)
 
 

@@ -112,7 +112,7 @@ def relabel(labels: np.ndarray) -> np.ndarray:
 THEMES_PER_ROOT = 1.2
 MAX_SCALABLE_THEMES = 60
 MINI_BATCH = 2048
-SCALABLE_RESTARTS = 3
+SCALABLE_RESTARTS = 1
 
 
 def scalable_count(n: int) -> int:

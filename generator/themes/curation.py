@@ -9,6 +9,7 @@ votes for its own theme), standardised per paper in each view and summed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -31,6 +32,16 @@ class View:
 
     papers: sparse.csr_matrix
     descriptions: np.ndarray
+
+    @cached_property
+    def self_norms(self) -> np.ndarray:
+        """Squared length of each paper's row: 1, or 0 for a paper with no term of the view."""
+        return np.asarray(self.papers.multiply(self.papers).sum(axis=1)).ravel()
+
+    @cached_property
+    def to_descriptions(self) -> np.ndarray:
+        """Cosine of each paper to each theme's description."""
+        return np.asarray(self.papers @ self.descriptions.T)
 
 
 def description_weights(pinned: np.ndarray, descriptions: np.ndarray) -> np.ndarray:
@@ -87,11 +98,11 @@ def leave_one_out_cosine(view: View, labels: np.ndarray, weights: np.ndarray, co
     sizes = np.tile(np.einsum("ij,ij->i", sums, sums), (n, 1))
     own = np.flatnonzero(labels >= 0)
     theme, weight = labels[own], weights[own]
-    self_norm = np.asarray(papers[own].multiply(papers[own]).sum(axis=1)).ravel()  # 1, or 0 for an empty row
+    self_norm = view.self_norms[own]
     sizes[own, theme] += -2 * weight * dots[own, theme] + weight ** 2 * self_norm
     dots[own, theme] -= weight * self_norm
     norms = np.sqrt(np.maximum(sizes, 1e-12))
-    to_description = np.asarray(papers @ descriptions.T)
+    to_description = view.to_descriptions
     overlap = np.tile(np.einsum("ij,ij->i", sums, descriptions), (n, 1))
     overlap[own, theme] -= weight * to_description[own, theme]
     prior = description_weights(pinned, descriptions)[None, :]
@@ -113,8 +124,10 @@ def suggestion_scores(views: list[View], labels: np.ndarray, weights: np.ndarray
     return sum(standardise_rows(leave_one_out_cosine(view, labels, weights, count, pinned)) for view in views)
 
 
-def assign(views: list[View], pinned: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+def assign(views: list[View], pinned: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pins fixed; start from seeded k-means on the first view, then move papers to their best theme.
+
+    Returns each paper's theme, its weight in the prototypes, and the suggestion scores of that result.
 
     The reassignment uses leave-one-out scores: with in-sample prototypes each paper would pull
     its first guess towards itself and never leave it.
@@ -125,6 +138,6 @@ def assign(views: list[View], pinned: np.ndarray, count: int) -> tuple[np.ndarra
         scores = suggestion_scores(views, labels, weights, count, pinned)
         new = np.where(pinned >= 0, pinned, scores.argmax(axis=1))
         if np.array_equal(new, labels):
-            break
+            return labels, weights, scores
         labels = new
-    return labels, weights
+    return labels, weights, suggestion_scores(views, labels, weights, count, pinned)

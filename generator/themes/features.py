@@ -7,6 +7,7 @@ models (the same TF-IDF a TfidfVectorizer with the phrase analyzer would give, c
 from __future__ import annotations
 
 import functools
+from functools import cached_property
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -75,6 +76,11 @@ class Texts:
     def extra(self) -> sparse.csr_matrix:
         """Phrase counts of the theme texts."""
         return self.phrases.counts[3 * self.count:]
+
+    @cached_property
+    def casing(self) -> dict[int, str]:
+        """The authors' casing of the words they write with inner capitals, by word index."""
+        return word_casing(self)
 
 
 def read_texts(papers: Sequence[Paper], extra: Sequence[str] = ()) -> Texts:
@@ -193,16 +199,19 @@ def display_forms(texts: Texts, keys: np.ndarray) -> list[str]:
 
     Ties go to the alphabetically first phrase; a word takes the inner capitals most of its uses have.
     """
-    positions, occurrence_keys, sizes = texts.phrases.occurrences
-    wanted = np.zeros(len(texts.phrases.key_stems), dtype=bool)
+    wanted = np.zeros(len(texts.phrases.key_stems) + 1, dtype=bool)   # the last entry: no phrase (-1)
     wanted[keys] = True
     limit = texts.tokens.text_starts[2 * texts.count]   # titles and abstracts come first
-    chosen = np.flatnonzero(wanted[occurrence_keys] & (positions < limit))
     stream = np.r_[texts.tokens.stream, -1, -1]
-    words = np.full((len(chosen), 3), -1, dtype=np.int64)
-    for offset in range(3):
-        words[:, offset] = np.where(offset < sizes[chosen], stream[positions[chosen] + offset], -1)
-    key_of = occurrence_keys[chosen]
+    found_keys, found_words = [], []
+    for size, starting in enumerate(texts.phrases.starting, start=1):
+        where = np.flatnonzero(wanted[starting[:limit]])
+        words = np.full((len(where), 3), -1, dtype=np.int64)
+        for offset in range(size):
+            words[:, offset] = stream[where + offset]
+        found_keys.append(starting[where])
+        found_words.append(words)
+    key_of, words = np.concatenate(found_keys).astype(np.int64), np.concatenate(found_words)
     order = np.lexsort((words[:, 2], words[:, 1], words[:, 0], key_of))
     key_of, words = key_of[order], words[order]
     new = np.r_[True, (np.diff(key_of) != 0) | (np.diff(words, axis=0) != 0).any(axis=1)]
@@ -213,44 +222,43 @@ def display_forms(texts: Texts, keys: np.ndarray) -> list[str]:
     best = np.lexsort((np.arange(len(starts)), -uses, group_key))
     first = best[np.r_[True, group_key[best][1:] != group_key[best][:-1]]]
     surface = {int(group_key[g]): words[starts[g]] for g in first}
-    casing = word_casing(texts, np.unique(words[starts[first]][words[starts[first]] >= 0]))
+    casing = texts.casing
     vocabulary = texts.tokens.words
     return [" ".join(casing.get(int(w), vocabulary[w]) for w in surface[int(k)] if w >= 0) if int(k) in surface
             else texts.phrases.text(int(k)) for k in keys]
 
 
-def word_casing(texts: Texts, words: np.ndarray) -> dict[int, str]:
-    """Of some words, those the authors mostly write with inner capitals ('LLMs', 'BabyLM'), in that form."""
+UPPER_CASE = bytes(1 if ord("A") <= b <= ord("Z") else 0 for b in range(256))
+
+
+def word_casing(texts: Texts) -> dict[int, str]:
+    """Words the authors mostly write with inner capitals ('LLMs', 'BabyLM'), in that form, by word index.
+
+    Only uses with an upper-case letter after the first are read as text; the others count for the
+    lower-case form, all at once.
+    """
     tokens = texts.tokens
-    limit = tokens.text_starts[2 * texts.count]
-    wanted = np.zeros(len(tokens.words), dtype=bool)
-    wanted[words] = True
-    where = np.flatnonzero(wanted[np.maximum(tokens.stream[:limit], 0)] & (tokens.stream[:limit] >= 0))
-    word_of = tokens.stream[where]
-    lengths = np.fromiter(map(len, tokens.words), dtype=np.int64, count=len(tokens.words))[word_of]
-    starts = tokens.offsets[where]
-    # a use has inner capitals when a letter after its first is upper case
-    upper = np.frombuffer(tokens.original, np.uint8)
-    upper = (upper >= ord("A")) & (upper <= ord("Z"))
-    inner = np.zeros(len(where), dtype=bool)
-    long_enough = np.flatnonzero(lengths > 1)
-    if len(long_enough):
-        spans = lengths[long_enough] - 1
-        index = np.repeat(starts[long_enough] + 1 - np.r_[0, np.cumsum(spans)[:-1]], spans) + np.arange(spans.sum())
-        inner[long_enough] = np.add.reduceat(upper[index], np.r_[0, np.cumsum(spans)[:-1]]) > 0
-    forms: dict[int, dict[str, int]] = {}
+    limit = int(tokens.text_starts[2 * texts.count])   # titles and abstracts come first
+    words = np.flatnonzero(tokens.stream[:limit] >= 0)
+    word_of, starts = tokens.stream[words], tokens.offsets[words]
+    ends = starts + np.fromiter(map(len, tokens.words), dtype=np.int64, count=len(tokens.words))[word_of]
+    upper = np.flatnonzero(np.frombuffer(tokens.original.translate(UPPER_CASE), np.uint8))
+    holder = np.searchsorted(starts, upper, side="right") - 1
+    inner_use = (holder >= 0) & (upper > starts[np.maximum(holder, 0)]) & (upper < ends[np.maximum(holder, 0)])
+    inner = np.zeros(len(words), dtype=bool)
+    inner[holder[inner_use]] = True
     plain = np.bincount(word_of[~inner], minlength=len(tokens.words))
-    for w in np.unique(word_of):
-        forms[int(w)] = {tokens.words[w]: int(plain[w])} if plain[w] else {}
-    for position in np.flatnonzero(inner):
-        form = tokens.original[starts[position]:starts[position] + lengths[position]].decode("ascii")
-        counts = forms[int(word_of[position])]
+    forms: dict[int, dict[str, int]] = {}
+    for use in np.flatnonzero(inner).tolist():
+        word = int(word_of[use])
+        counts = forms.setdefault(word, {tokens.words[word]: int(plain[word])} if plain[word] else {})
+        form = tokens.original[starts[use]:ends[use]].decode("ascii")
         counts[form] = counts.get(form, 0) + 1
     casing = {}
-    for w, counts in forms.items():
+    for word, counts in forms.items():
         form = max(counts.items(), key=lambda item: (item[1], item[0]))[0]
-        if form != tokens.words[w]:
-            casing[w] = form
+        if form != tokens.words[word]:
+            casing[word] = form
     return casing
 
 

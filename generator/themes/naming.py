@@ -40,8 +40,8 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int,
     n = len(labels)
     placed = np.flatnonzero(labels >= 0)
     member = sparse.csr_matrix((np.ones(len(placed)), (labels[placed], placed)), shape=(count, n))
-    # one product counts both: a member using the key adds 1, and n + 1 more when it is in its title
-    totals = (member @ (features.phrases + (n + 1) * features.titles)).tocoo()
+    # one sum counts both: a member using the key adds 1, and n + 1 more when it is in its title
+    totals = (member @ features.phrases + (n + 1) * (member @ features.titles)).tocoo()
     theme, key = totals.row.astype(np.int64), totals.col.astype(np.int64)
     inside, in_titles = np.divmod(np.rint(totals.data).astype(np.int64), n + 1)[::-1]
     size = np.maximum(np.bincount(labels[placed], minlength=count), 1)[theme]

@@ -23,6 +23,8 @@ NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 TEXT_SEPARATOR = "\x00"
 # Words up to this many bytes are compared as two packed 64-bit integers; longer ones (rare) in Python.
 PACKED_BYTES = 16
+# Bytes of text read at a time (whole texts): the byte-level arrays of a pass take a few times this.
+CHUNK_BYTES = 1 << 24
 LETTER, DIGIT, HYPHEN, SPACE, BREAK = 1, 2, 3, 0, 4
 
 
@@ -65,25 +67,48 @@ class Tokens:
 
 
 def tokenize(texts: list[str]) -> Tokens:
-    """All texts split into words and breaks at once; a break separates consecutive texts."""
+    """All texts split into words and breaks at once; a break separates consecutive texts.
+
+    The bytes are read in chunks of whole texts (CHUNK_BYTES or so), which bounds the memory of
+    the byte-level arrays; words get their final, sorted indexes at the end.
+    """
     parts = [ascii_text(t) + TEXT_SEPARATOR for t in texts]
     original = "".join(parts).encode("ascii")
     if not original:
-        return Tokens((), np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), b"")
+        return Tokens((), np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), b"")
     lower = original.lower()
+    text_bytes = np.r_[0, np.cumsum([len(part) for part in parts])]
+    cuts = np.unique(np.r_[text_bytes[np.searchsorted(text_bytes, np.arange(0, len(lower), CHUNK_BYTES))],
+                           len(lower)])
+    index: dict[str, int] = {}
+    streams, offsets = [], []
+    for begin, end in zip(cuts[:-1], cuts[1:]):
+        stream, offset, words = chunk_tokens(lower[begin:end])
+        known = np.array([index.setdefault(w, len(index)) for w in words] + [-1], dtype=np.int32)
+        streams.append(known[stream])   # a break (-1) reads the -1 appended last
+        offsets.append(offset + begin)
+    words = list(index)
+    order = sorted(range(len(words)), key=words.__getitem__)
+    rank = np.empty(len(words) + 1, dtype=np.int32)
+    rank[order] = np.arange(len(words), dtype=np.int32)
+    rank[-1] = -1
+    offsets = np.concatenate(offsets)
+    # a text's tokens are those starting in its bytes; the separator after each text is a break
+    return Tokens(tuple(words[k] for k in order), rank[np.concatenate(streams)], np.searchsorted(offsets, text_bytes),
+                  offsets, original)
+
+
+def chunk_tokens(lower: bytes) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Tokens of some whole texts: word index (-1 for a break) and byte offset of each, and the distinct words."""
     classes = CLASSES[np.frombuffer(lower, np.uint8)]
     starts, ends = word_spans(classes)
     breaks = np.flatnonzero((classes == BREAK) & ~np.r_[False, classes[:-1] == BREAK])
+    del classes
     ids, words = word_ids(lower, starts, ends)
     # tokens in text order: one sort of (byte offset, word index + 1), breaks having index 0
-    shift = np.int64(max(len(words) + 1, 2)).item().bit_length()
+    shift = max(len(words) + 1, 2).bit_length()
     merged = np.sort(np.r_[(starts.astype(np.int64) << shift) | (ids + 1), breaks.astype(np.int64) << shift])
-    offsets = merged >> shift
-    stream = (merged & ((1 << shift) - 1)) - 1
-    # a text's tokens are those starting in its bytes; the separator after each text is a break
-    text_bytes = np.r_[0, np.cumsum([len(part) for part in parts])]
-    text_starts = np.searchsorted(offsets, text_bytes)
-    return Tokens(words, stream, text_starts, offsets, original)
+    return ((merged & ((1 << shift) - 1)) - 1).astype(np.int32), merged >> shift, words
 
 
 def word_spans(classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -215,7 +240,7 @@ class PhraseCounts:
     counts: sparse.csr_matrix       # texts x keys
     key_stems: np.ndarray           # keys x 3 stem indexes, -1 past a key's last word
     stems: tuple[str, ...]          # sorted distinct stems
-    occurrences: tuple[np.ndarray, np.ndarray, np.ndarray]   # token position, key, words of each occurrence
+    starting: tuple[np.ndarray, np.ndarray, np.ndarray]   # key of the 1-, 2-, 3-word phrase at each token, or -1
 
     def text(self, key: int) -> str:
         """The stemmed phrase of a key ('language model')."""
@@ -244,21 +269,22 @@ def phrase_counts(tokens: Tokens, stem, stop_words=ENGLISH_STOP_WORDS) -> Phrase
     stem_of = [stem(w) for w in tokens.words]
     stems = tuple(sorted(set(s for s, k in zip(stem_of, kept_word) if k)))
     index = {s: i for i, s in enumerate(stems)}
-    stem_id = np.array([index[s] if k else -1 for s, k in zip(stem_of, kept_word)], dtype=np.int64)
-    stream = np.r_[stem_id, -1][tokens.stream]  # a break (-1) reads the -1 appended last
-    positions, keys, key_stems = phrase_keys(stream, len(stems))
-    text_of = np.repeat(np.arange(len(tokens.text_starts) - 1), np.diff(tokens.text_starts))
-    rows = np.concatenate([text_of[p] for p in positions])
-    cols = np.concatenate(keys)
-    counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
-                               shape=(len(tokens.text_starts) - 1, len(key_stems)))
-    counts.sum_duplicates()
-    sizes = np.concatenate([np.full(len(p), size) for size, p in enumerate(positions, start=1)])
-    return PhraseCounts(counts, key_stems, stems, (np.concatenate(positions), cols, sizes))
+    stem_id = np.array([index[s] if k else -1 for s, k in zip(stem_of, kept_word)] + [-1], dtype=np.int32)
+    stream = stem_id[tokens.stream]  # a break (-1) reads the -1 appended last
+    positions, at, key_stems = phrase_keys(stream, len(stems))
+    shape = (len(tokens.text_starts) - 1, len(key_stems))
+    counts = None
+    for size, where in enumerate(positions, start=1):
+        # occurrences come in text order, so each text's are one slice: build the rows directly
+        indptr = np.searchsorted(where, tokens.text_starts)
+        part = sparse.csr_matrix((np.ones(len(where)), at[size - 1][where], indptr), shape=shape)
+        part.sum_duplicates()
+        counts = part if counts is None else counts + part
+    return PhraseCounts(counts, key_stems, stems, tuple(at))
 
 
 def phrase_keys(stream: np.ndarray, stem_count: int) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
-    """Positions and key index of each 1-, 2- and 3-word phrase, and each key's stems.
+    """Positions of each 1-, 2- and 3-word phrase, the key starting at each position (-1: none), each key's stems.
 
     Keys are numbered by size, then by text within a size (stems are sorted, codes keep that order).
     """
@@ -266,22 +292,25 @@ def phrase_keys(stream: np.ndarray, stem_count: int) -> tuple[list[np.ndarray], 
     base = np.int64(stem_count + 1)
     both = kept[:-1] & kept[1:]
     positions = [np.flatnonzero(kept), np.flatnonzero(both), np.flatnonzero(both[:-1] & kept[2:])]
-    # a 3-word code is (2-word key, third stem): never overflows, whatever the vocabulary
-    pair_at = np.zeros(len(stream), dtype=np.int64)
-    codes = [stream[positions[0]], stream[positions[1]] * base + stream[positions[1] + 1], None]
-    keys, stems, first = [], [], 0
+    at = [np.full(len(stream), -1, dtype=np.int32) for _ in positions]
+    stems, first = [], 0
     for size, where in enumerate(positions, start=1):
-        code = codes[size - 1] if size < 3 else pair_at[where] * base + stream[where + 2]
+        if size == 1:
+            code = stream[where].astype(np.int64)
+        elif size == 2:
+            code = stream[where].astype(np.int64) * base + stream[where + 1]
+        else:  # (2-word key, third stem): never overflows, whatever the vocabulary
+            code = (at[1][where].astype(np.int64) - first_of_pairs) * base + stream[where + 2]
         ids, representative = factorize(code)
         if size == 2:
-            pair_at[where] = ids
-        keys.append(ids + first)
-        block = np.full((len(representative), MAX_PHRASE_WORDS), -1, dtype=np.int64)
+            first_of_pairs = first
+        at[size - 1][where] = ids + first
+        block = np.full((len(representative), MAX_PHRASE_WORDS), -1, dtype=np.int32)
         for offset in range(size):
             block[:, offset] = stream[where[representative] + offset]
         stems.append(block)
         first += len(representative)
-    return positions, keys, np.concatenate(stems)
+    return positions, at, np.concatenate(stems)
 
 
 def word_counts(tokens: Tokens, stem, stop_words=ENGLISH_STOP_WORDS) -> tuple[sparse.csr_matrix, tuple[str, ...]]:

@@ -17,10 +17,10 @@ HEAD_ENTRIES = 8
 # Long lists search neighbours in an inverted file: papers fall into about sqrt(n) cells (k-means on
 # the latent view) and a cell's papers are compared with those of the PROBES cells closest to it
 # (its own first), so each paper meets about PROBES x sqrt(n) others instead of n.
-PROBES = 8
+PROBES = 6
 CELL_RESTARTS = 1
 # Candidates per related paper shown that are scored with the full (TF-IDF + latent) similarity.
-SHORTLIST = 4
+SHORTLIST = 2
 
 
 def nearest(features: Features, limit: int) -> list[list[tuple[int, float]]]:
@@ -107,18 +107,19 @@ def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
     order = np.lexsort((np.r_[alphabetical, alphabetical], -np.r_[base * 1.0, base * 2.0]))
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    position = np.full(features.phrases.shape[1], -1, dtype=np.int64)
-    position[candidate] = np.arange(len(candidate))
+    # only candidate phrases can be shown: the row copies below carry nothing else
+    phrases, titles = features.phrases[:, candidate].tocsr(), features.titles[:, candidate].tocsr()
     found: list[list[int]] = []
     forms: dict[int, tuple] = {}
+    known: dict[tuple, list[int]] = {}   # pairs often share the same best phrases
     for start in range(0, len(pairs), PAIR_CHUNK):
         chunk = pairs[start:start + PAIR_CHUNK]
-        codes = ranked_entries(features, chunk, position, rank, len(candidate))
+        codes = ranked_entries(phrases, titles, chunk, rank)
         bounds = np.searchsorted(codes, np.arange(len(chunk) + 1) * len(order))
         heads = leading_entries(codes, bounds, len(order))
         for p, head in enumerate(heads):
-            keys = candidate[order[head] % len(candidate)].tolist()
-            kept = distinct_keys(features, keys, SHARED_TERMS, forms)
+            keys = tuple(candidate[order[head] % len(candidate)].tolist())
+            kept = known.get(keys) or known.setdefault(keys, distinct_keys(features, keys, SHARED_TERMS, forms))
             if len(kept) < SHARED_TERMS and bounds[p + 1] - bounds[p] > len(head):
                 every = codes[bounds[p]:bounds[p + 1]] % len(order)
                 kept = distinct_keys(features, candidate[order[every] % len(candidate)].tolist(), SHARED_TERMS, forms)
@@ -126,16 +127,14 @@ def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
     return found
 
 
-def ranked_entries(features: Features, pairs: np.ndarray, position: np.ndarray, rank: np.ndarray,
-                   candidates: int) -> np.ndarray:
+def ranked_entries(phrases, titles, pairs: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """The phrases each pair shares, as sorted integers: pair x 2C + rank of (phrase, in a title)."""
-    both = features.phrases[pairs[:, 0]].multiply(features.phrases[pairs[:, 1]]).tocsr()
-    titled = (features.titles[pairs[:, 0]] + features.titles[pairs[:, 1]]).multiply(both)
+    both = phrases[pairs[:, 0]].multiply(phrases[pairs[:, 1]]).tocsr()
+    titled = (titles[pairs[:, 0]] + titles[pairs[:, 1]]).multiply(both)
     marked = (both + 2 * titled).tocoo()   # 1: shared; 3 or 5: shared and in a title
-    where = position[marked.col]
-    keep = where >= 0
-    entry = where[keep] + candidates * (marked.data[keep] > 1)
-    return np.sort(marked.row[keep].astype(np.int64) * (2 * candidates) + rank[entry])
+    candidates = phrases.shape[1]
+    entry = marked.col.astype(np.int64) + candidates * (marked.data > 1)
+    return np.sort(marked.row.astype(np.int64) * (2 * candidates) + rank[entry])
 
 
 def leading_entries(codes: np.ndarray, bounds: np.ndarray, span: int) -> list[np.ndarray]:
