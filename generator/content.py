@@ -20,7 +20,7 @@ from generator.errors import ContentError, Problem
 from generator.project import Project
 from generator.schema import (
     RESERVED_NAMES, SLUG_RE, CuratedTheme, Invalid, Paper, SiteConfig, VocabularyTag, check_value, config_sections,
-    declared_fields, reserved_message,
+    declared_fields, describe, reserved_message,
 )
 from generator.yamlfile import MAX_FILE_BYTES, YamlDocument, parse_yaml
 
@@ -58,7 +58,7 @@ def validate_mapping(cls, data: Any, doc: YamlDocument, rel: str, prefix: str = 
     line_of = lambda key: doc.lines.get(f"{prefix}{key}", doc.lines.get(prefix.rstrip(".") or ".", 1))
     declared, what = _declarations(cls)
     if not isinstance(data, dict):
-        found = "an empty file" if data is None else f"{type(data).__name__}"
+        found = "an empty file" if data is None else describe(data)
         return {}, [Problem(rel, line_of(""), prefix.rstrip(".") or None,
                             f"expected a mapping of keys to values ({what}), found {found}")]
     values: dict[str, Any] = {}

@@ -68,7 +68,7 @@ abstract: The dominant sequence transduction models...
     ("title: [unclosed\nabstract: x\n",
      [f"{REL}:2: this is not valid YAML at column 9: expected ',' or ']', but got ':'"]),
     ("- just\n- a list\n",
-     [f"{REL}:1: expected a mapping of keys to values (one paper of the list), found list"]),
+     [f"{REL}:1: expected a mapping of keys to values (one paper of the list), found a list"]),
     ("title: A paper\nadded: last week\nabstract: x\n",
      [f"{REL}:2: added: expected a date as YYYY-MM-DD, found text ('last week')"]),
 ])
