@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 from generator.content import load_catalog  # noqa: E402
 from generator.project import Project  # noqa: E402
 from generator.schema import CuratedTheme, ThemesSection  # noqa: E402
-from generator.themes import align_with_lock, group_papers, grouping_json, locked_themes  # noqa: E402
+from generator.themes import SCALABLE_FROM, align_with_lock, group_papers, grouping_json, locked_themes  # noqa: E402
 from generator.themes.naming import slug_for  # noqa: E402
 
 CURATOR_FILE = REPO.parent / "shared" / "eval" / "curator-dev.json"
@@ -143,19 +143,23 @@ def perturbed(papers, count, seed=0):
 
 
 def timings(papers, themes, truth, sizes):
-    print("\nTiming of the theme step (one core; synthetic lists beyond 210 are perturbed copies)")
+    print("\nTiming of the theme step (one core; synthetic lists beyond 210 are perturbed copies; "
+          f"from {SCALABLE_FROM} papers on the scalable path)")
     for size in sizes:
         listed = papers if size == len(papers) else perturbed(papers, size)
         started = time.perf_counter()
         grouping = group_papers(listed, SETTINGS)
         auto_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        group_papers(listed, SETTINGS, lock=locked_themes(grouping))
+        locked_seconds = time.perf_counter() - started
         pinned = [dataclasses.replace(p, theme=truth.get(p.id.rsplit("-", 1)[0] if p.id not in truth else p.id))
                   if i % 10 == 0 else p for i, p in enumerate(listed)]
         started = time.perf_counter()
         group_papers(pinned, SETTINGS, themes)
         curated_seconds = time.perf_counter() - started
         print(f"  {size:>6} papers: auto {auto_seconds:6.2f} s ({len(grouping.themes)} themes), "
-              f"curated {curated_seconds:6.2f} s", flush=True)
+              f"locked {locked_seconds:6.2f} s, curated {curated_seconds:6.2f} s", flush=True)
 
 
 def same_identity(before, after, ids):

@@ -10,7 +10,7 @@ import pytest
 from generator.content import load_catalog
 from generator.project import Project
 from generator.schema import CuratedTheme, ThemesSection
-from generator.themes import grouping, grouping_json, locked_themes
+from generator.themes import grouping_json, locked_themes, theme_step
 from generator.themes.clustering import scalable_count
 
 SETTINGS = ThemesSection()
@@ -58,20 +58,23 @@ def assert_valid(result, papers):
 
 
 def test_the_scalable_path_places_every_paper_once(many):
-    result = grouping(many, SETTINGS, scalable_from=100)
+    result = theme_step(many, SETTINGS, scalable_from=100)
     assert_valid(result, many)
     assert len(result.themes) == scalable_count(len(many))
+    for pid, placement in result.placements.items():
+        assert placement.suggestions[0][0] == placement.theme
+        assert [score for _, score in placement.suggestions] == sorted((s for _, s in placement.suggestions), reverse=True)
 
 
 def test_the_scalable_path_does_not_depend_on_listing_order(many):
-    forward = grouping(many, SETTINGS, scalable_from=100)
+    forward = theme_step(many, SETTINGS, scalable_from=100)
     shuffled = list(many)
     random.Random(3).shuffle(shuffled)
-    assert everything(grouping(shuffled, SETTINGS, scalable_from=100)) == everything(forward)
+    assert everything(theme_step(shuffled, SETTINGS, scalable_from=100)) == everything(forward)
 
 
 def test_copies_of_one_paper_share_a_theme_and_are_related(many):
-    result = grouping(many, SETTINGS, scalable_from=100)
+    result = theme_step(many, SETTINGS, scalable_from=100)
     for pid, items in result.related.items():
         assert items, pid
     origin = {pid: pid.rsplit("-", 1)[0] for pid in result.placements}
@@ -80,14 +83,14 @@ def test_copies_of_one_paper_share_a_theme_and_are_related(many):
 
 
 def test_a_fixed_count_is_honoured_on_the_scalable_path(many):
-    result = grouping(many, dataclasses.replace(SETTINGS, count=7), scalable_from=100)
+    result = theme_step(many, dataclasses.replace(SETTINGS, count=7), scalable_from=100)
     assert len(result.themes) == 7
 
 
 def test_a_lock_keeps_its_themes_on_the_scalable_path(many):
-    first = grouping(many[:250], SETTINGS, scalable_from=100)
+    first = theme_step(many[:250], SETTINGS, scalable_from=100)
     lock = locked_themes(first)
-    result = grouping(many, SETTINGS, lock=lock, scalable_from=100)
+    result = theme_step(many, SETTINGS, lock=lock, scalable_from=100)
     assert_valid(result, many)
     for theme in first.themes:
         for pid in theme.papers:
@@ -100,7 +103,7 @@ def test_curated_themes_on_the_scalable_path(many):
               CuratedTheme("other", "Everything else", "Other machine learning papers."))
     pinned = [dataclasses.replace(p, theme="proteins") if "protein" in p.id and p.id.endswith("-000") else p
               for p in many]
-    result = grouping(pinned, SETTINGS, themes, scalable_from=100)
+    result = theme_step(pinned, SETTINGS, themes, scalable_from=100)
     assert_valid(result, pinned)
     assert [t.slug for t in result.themes] == [t.slug for t in themes]
     assert all(result.placements[p.id].pinned for p in pinned if p.theme)

@@ -21,8 +21,8 @@ from generator.themes import clustering, curation, layout, naming, related
 from generator.themes.phrases import factorize
 from generator.themes.features import Features, Texts, declared_views, make_corpus, read_texts, vectorize
 
-__all__ = ["Grouping", "LockedTheme", "Placement", "Related", "Theme", "align_with_lock", "group_papers",
-           "grouping_json", "make_corpus"]
+__all__ = ["SCALABLE_FROM", "Grouping", "LockedTheme", "Placement", "Related", "Theme", "align_with_lock",
+           "group_papers", "grouping_json", "locked_themes", "make_corpus", "theme_step"]
 
 SUGGESTIONS = 3
 TIE_TERMS = 4
@@ -101,18 +101,18 @@ class Plan:
 def group_papers(papers: Sequence[Paper], settings: ThemesSection, curated: Sequence[CuratedTheme] = (),
                  lock: Sequence[LockedTheme] = ()) -> Grouping:
     """The theme step: features, themes (curated, locked or automatic), names, suggestions, related papers."""
-    return grouping(papers, settings, curated, lock)
+    return theme_step(papers, settings, curated, lock)
 
 
-def grouping(papers: Sequence[Paper], settings: ThemesSection, curated: Sequence[CuratedTheme] = (),
+def theme_step(papers: Sequence[Paper], settings: ThemesSection, curated: Sequence[CuratedTheme] = (),
              lock: Sequence[LockedTheme] = (), scalable_from: int = SCALABLE_FROM) -> Grouping:
     """group_papers, with the list size from which the scalable methods are used as a parameter."""
     # one thread: the same sums in the same order on every machine (and no oversubscribed cores)
     with threadpool_limits(limits=1):
-        return grouped(sorted(papers, key=lambda p: p.id), settings, curated, lock, len(papers) >= scalable_from)
+        return sorted_step(sorted(papers, key=lambda p: p.id), settings, curated, lock, len(papers) >= scalable_from)
 
 
-def grouped(papers: list[Paper], settings: ThemesSection, curated: Sequence[CuratedTheme],
+def sorted_step(papers: list[Paper], settings: ThemesSection, curated: Sequence[CuratedTheme],
             lock: Sequence[LockedTheme], scalable: bool) -> Grouping:
     """The theme step on papers sorted by id."""
     ids = [p.id for p in papers]
@@ -148,20 +148,16 @@ def declared_text(name: str, description: str) -> str:
 
 def automatic_plan(features: Features, settings: ThemesSection, scalable: bool = False) -> Plan:
     """Themes found by clustering; suggestions score each paper against every theme."""
-    if scalable:
-        labels = clustering.cluster_scalable(features, settings.count, settings.seed)
-    else:
-        labels = clustering.cluster(features, settings.count, settings.seed)
+    none = np.full(features.tfidf.shape[0], -1)
+    if scalable:  # scored in the latent view the themes were found in (a theme x vocabulary matrix is too big)
+        labels, scores = clustering.cluster_scalable(features, settings.count, settings.seed)
+        return Plan(labels, scores, none, ())
+    labels = clustering.cluster(features, settings.count, settings.seed)
     count = int(labels.max()) + 1
     weights = np.ones(len(labels))
-    none = np.full(len(labels), -1)
     # no paper is a guess here, so each counts in its own theme and its theme ranks first
-    if scalable:  # sparse centres: a dense theme x vocabulary matrix would be the largest object of a long list
-        centres = normalize(curation.membership(labels, weights, count).T @ features.tfidf)
-        scores = (features.tfidf @ centres.T).toarray()
-    else:
-        centres = curation.prototypes(features.tfidf, labels, weights, count, None, none)
-        scores = np.asarray(features.tfidf @ centres.T)
+    centres = curation.prototypes(features.tfidf, labels, weights, count, None, none)
+    scores = np.asarray(features.tfidf @ centres.T)
     return Plan(labels, scores, none, ())
 
 

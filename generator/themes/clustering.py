@@ -128,11 +128,22 @@ def mini_batch_kmeans(points: np.ndarray, count: int, seed: int, restarts: int) 
     return model.fit(points)
 
 
-def cluster_scalable(features: Features, count: int | str, seed: int) -> np.ndarray:
-    """Automatic themes of a long list: mini-batch k-means on the latent view."""
+def cluster_scalable(features: Features, count: int | str, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Automatic themes of a long list: mini-batch k-means on the latent view, then each paper to the
+    centre it is most similar to (cosine), so its own theme always ranks first among the scores.
+
+    Returns the themes (numbered in order of their first paper) and the paper x theme cosines.
+    """
     n = features.tfidf.shape[0]
     count = scalable_count(n) if count == "auto" else max(1, min(int(count), n))
-    return relabel(mini_batch_kmeans(features.latent, count, seed, SCALABLE_RESTARTS).labels_)
+    centres = normalize(mini_batch_kmeans(features.latent, count, seed, SCALABLE_RESTARTS).cluster_centers_)
+    scores = features.latent @ centres.T
+    labels = np.argmax(scores, axis=1)
+    _, first = np.unique(labels, return_index=True)
+    used = labels[np.sort(first)]           # themes that kept a paper, in order of their first paper
+    position = np.full(count, -1)
+    position[used] = np.arange(len(used))
+    return position[labels], scores[:, used]
 
 
 def cluster(features: Features, count: int | str, seed: int) -> np.ndarray:

@@ -73,9 +73,12 @@ def seeded_kmeans(view: View, pinned: np.ndarray, count: int) -> np.ndarray:
     """Spherical k-means from the pins and descriptions; pinned papers never move."""
     labels = pinned.copy()
     weights = np.where(pinned >= 0, 1.0, 0.0)
+    free = np.flatnonzero(pinned < 0)
+    papers = view.papers if len(free) == len(pinned) else view.papers[free]
     for _ in range(SEED_ROUNDS):
         centres = prototypes(view.papers, labels, weights, count, view.descriptions, pinned)
-        new = np.where(pinned >= 0, pinned, np.argmax(np.asarray(view.papers @ centres.T), axis=1))
+        new = pinned.copy()
+        new[free] = np.argmax(np.asarray(papers @ centres.T), axis=1)
         if np.array_equal(new, labels):
             break
         labels = new
@@ -84,27 +87,28 @@ def seeded_kmeans(view: View, pinned: np.ndarray, count: int) -> np.ndarray:
 
 
 def leave_one_out_cosine(view: View, labels: np.ndarray, weights: np.ndarray, count: int,
-                         pinned: np.ndarray) -> np.ndarray:
-    """Cosine of every paper to every prototype, each paper removed from its own theme.
+                         pinned: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Cosine of every paper (or of `rows`) to every prototype, each paper removed from its own theme.
 
     Leaving the paper out is what makes the score honest for a new entry; it is done in closed
     form (prototype = s/|s| + prior * d, normalised, expanded algebraically), so the whole matrix
     costs a few sparse products.
     """
     papers, descriptions = view.papers, view.descriptions
-    n = len(labels)
     sums = np.asarray((membership(labels, weights, count).T @ papers).todense())
-    dots = np.asarray(papers @ sums.T)
-    sizes = np.tile(np.einsum("ij,ij->i", sums, sums), (n, 1))
-    own = np.flatnonzero(labels >= 0)
+    rows = np.arange(len(labels)) if rows is None else rows
+    dots = np.asarray((papers if len(rows) == len(labels) else papers[rows]) @ sums.T)
+    sizes = np.tile(np.einsum("ij,ij->i", sums, sums), (len(rows), 1))
+    local = np.flatnonzero(labels[rows] >= 0)
+    own = rows[local]
     theme, weight = labels[own], weights[own]
     self_norm = view.self_norms[own]
-    sizes[own, theme] += -2 * weight * dots[own, theme] + weight ** 2 * self_norm
-    dots[own, theme] -= weight * self_norm
+    sizes[local, theme] += -2 * weight * dots[local, theme] + weight ** 2 * self_norm
+    dots[local, theme] -= weight * self_norm
     norms = np.sqrt(np.maximum(sizes, 1e-12))
-    to_description = view.to_descriptions
-    overlap = np.tile(np.einsum("ij,ij->i", sums, descriptions), (n, 1))
-    overlap[own, theme] -= weight * to_description[own, theme]
+    to_description = view.to_descriptions[rows]
+    overlap = np.tile(np.einsum("ij,ij->i", sums, descriptions), (len(rows), 1))
+    overlap[local, theme] -= weight * to_description[local, theme]
     prior = description_weights(pinned, descriptions)[None, :]
     empty = sizes < 1e-12  # a theme whose only member is this paper: its description alone speaks
     unit = np.where(empty, 0.0, dots / norms)
@@ -119,9 +123,9 @@ def standardise_rows(scores: np.ndarray) -> np.ndarray:
 
 
 def suggestion_scores(views: list[View], labels: np.ndarray, weights: np.ndarray, count: int,
-                      pinned: np.ndarray) -> np.ndarray:
-    """Paper x theme scores: the views' standardised leave-one-out cosines, added."""
-    return sum(standardise_rows(leave_one_out_cosine(view, labels, weights, count, pinned)) for view in views)
+                      pinned: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Paper x theme scores (of all papers, or of `rows`): the views' standardised leave-one-out cosines, added."""
+    return sum(standardise_rows(leave_one_out_cosine(view, labels, weights, count, pinned, rows)) for view in views)
 
 
 def assign(views: list[View], pinned: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -134,10 +138,12 @@ def assign(views: list[View], pinned: np.ndarray, count: int) -> tuple[np.ndarra
     """
     labels = seeded_kmeans(views[0], pinned, count)
     weights = np.where(pinned >= 0, PIN_WEIGHT, 1.0)
-    for _ in range(REASSIGN_ROUNDS):
-        scores = suggestion_scores(views, labels, weights, count, pinned)
-        new = np.where(pinned >= 0, pinned, scores.argmax(axis=1))
+    free = np.flatnonzero(pinned < 0)
+    # only unpinned papers move, so only their scores are needed until the assignment settles
+    for _ in range(REASSIGN_ROUNDS if len(free) else 0):
+        new = pinned.copy()
+        new[free] = suggestion_scores(views, labels, weights, count, pinned, free).argmax(axis=1)
         if np.array_equal(new, labels):
-            return labels, weights, scores
+            break
         labels = new
     return labels, weights, suggestion_scores(views, labels, weights, count, pinned)

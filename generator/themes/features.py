@@ -212,16 +212,19 @@ def display_forms(texts: Texts, keys: np.ndarray) -> list[str]:
         found_keys.append(starting[where])
         found_words.append(words)
     key_of, words = np.concatenate(found_keys).astype(np.int64), np.concatenate(found_words)
-    order = np.lexsort((words[:, 2], words[:, 1], words[:, 0], key_of))
-    key_of, words = key_of[order], words[order]
-    new = np.r_[True, (np.diff(key_of) != 0) | (np.diff(words, axis=0) != 0).any(axis=1)]
-    starts = np.flatnonzero(new)
-    uses = np.diff(np.r_[starts, len(key_of)])
-    # the most used surface of each key; among equals the first, which is the alphabetically first
-    group_key = key_of[starts]
-    best = np.lexsort((np.arange(len(starts)), -uses, group_key))
-    first = best[np.r_[True, group_key[best][1:] != group_key[best][:-1]]]
-    surface = {int(group_key[g]): words[starts[g]] for g in first}
+    # count each (key, surface) once: one integer per use, checked after grouping
+    code = key_of.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    for column in range(3):
+        code = (code ^ (words[:, column] + 1).astype(np.uint64)) * np.uint64(0xBF58476D1CE4E5B9)
+    group, representative = phrases.factorize(code)
+    if not ((key_of == key_of[representative[group]]) & (words == words[representative[group]]).all(axis=1)).all():
+        group, representative = phrases.factorize_rows(np.c_[key_of, words])
+    uses = np.bincount(group, minlength=len(representative))
+    group_key, group_words = key_of[representative], words[representative]
+    # the most used surface of each key; among equals the alphabetically first (words are numbered in order)
+    best = np.lexsort((group_words[:, 2], group_words[:, 1], group_words[:, 0], -uses, group_key))
+    first = best[np.r_[True, group_key[best][1:] != group_key[best][:-1]]] if len(best) else best
+    surface = {int(group_key[g]): group_words[g] for g in first}
     casing = texts.casing
     vocabulary = texts.tokens.words
     return [" ".join(casing.get(int(w), vocabulary[w]) for w in surface[int(k)] if w >= 0) if int(k) in surface
@@ -249,17 +252,32 @@ def word_casing(texts: Texts) -> dict[int, str]:
     inner[holder[inner_use]] = True
     plain = np.bincount(word_of[~inner], minlength=len(tokens.words))
     forms: dict[int, dict[str, int]] = {}
-    for use in np.flatnonzero(inner).tolist():
-        word = int(word_of[use])
+    for word, form, count in inner_forms(tokens.original, word_of[inner], starts[inner], ends[inner]):
         counts = forms.setdefault(word, {tokens.words[word]: int(plain[word])} if plain[word] else {})
-        form = tokens.original[starts[use]:ends[use]].decode("ascii")
-        counts[form] = counts.get(form, 0) + 1
+        counts[form] = counts.get(form, 0) + count
     casing = {}
     for word, counts in forms.items():
         form = max(counts.items(), key=lambda item: (item[1], item[0]))[0]
         if form != tokens.words[word]:
             casing[word] = form
     return casing
+
+
+def inner_forms(original: bytes, words: np.ndarray, starts: np.ndarray, ends: np.ndarray):
+    """(word, form as written, uses) of some uses of words, each distinct form read as text once."""
+    lengths = ends - starts
+    short = np.flatnonzero(lengths <= phrases.PACKED_BYTES)
+    high, low = phrases.packed(original + b"\x00" * (2 * phrases.PACKED_BYTES), starts[short], lengths[short])
+    code = (words[short].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ high) * np.uint64(0xBF58476D1CE4E5B9) ^ low
+    group, representative = phrases.factorize(code)
+    if not ((high == high[representative[group]]) & (low == low[representative[group]])
+            & (words[short] == words[short][representative[group]])).all():
+        group, representative = phrases.factorize_rows(np.c_[words[short], high.view(np.int64), low.view(np.int64)])
+    uses = np.bincount(group, minlength=len(representative))
+    for g, r in enumerate(short[representative].tolist()):
+        yield int(words[r]), original[starts[r]:ends[r]].decode("ascii"), int(uses[g])
+    for r in np.flatnonzero(lengths > phrases.PACKED_BYTES).tolist():
+        yield int(words[r]), original[starts[r]:ends[r]].decode("ascii"), 1
 
 
 def similarity_rows(features: Features, rows: slice) -> np.ndarray:

@@ -224,6 +224,15 @@ def hash_table(distinct: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]
     return table_code, table_index
 
 
+def factorize_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """factorize() of integer rows (slower; only used when two different rows shared a code)."""
+    order = np.lexsort(rows.T[::-1])
+    new = np.r_[True, (np.diff(rows[order], axis=0) != 0).any(axis=1)] if len(rows) else np.zeros(0, dtype=bool)
+    ids = np.empty(len(rows), dtype=np.int64)
+    ids[order] = np.cumsum(new) - 1
+    return ids, order[new]
+
+
 def factorize_exact(high: np.ndarray, low: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Factorize on both integers (slower; only used when two different words shared a code)."""
     order = np.lexsort((low, high))
