@@ -137,12 +137,12 @@ def bibtex_file(paper_ids: Iterable[str], entries: dict[str, str]) -> str:
     return "\n\n".join(entries[pid] for pid in paper_ids) + "\n"
 
 
-def paper_record(paper: Paper, grouping: Grouping, themes: dict[str, Theme]) -> dict:
-    """One paper for papers.json: every declared field, its page, theme and related papers."""
+def paper_record(paper: Paper, grouping: Grouping, themes: dict[str, Theme], names: list[str]) -> dict:
+    """One paper for papers.json: every declared field (`names`), its page, theme and related papers."""
     record = {"id": paper.id, "page": built(paper_path(paper.id))}
-    for declaration in declared_fields(Paper):
-        value = getattr(paper, declaration.name)
-        record[declaration.name] = value.isoformat() if hasattr(value, "isoformat") else (
+    for name in names:
+        value = getattr(paper, name)
+        record[name] = value.isoformat() if hasattr(value, "isoformat") else (
             list(value) if isinstance(value, tuple) else value)
     placement = grouping.placements[paper.id]
     theme = themes[placement.theme]
@@ -155,11 +155,12 @@ def paper_record(paper: Paper, grouping: Grouping, themes: dict[str, Theme]) -> 
 def papers_json(papers: Iterable[Paper], grouping: Grouping, site: SiteSection) -> str:
     """papers.json: the site, its themes and every paper, in a stable order (compact: it is for programs)."""
     themes = {t.slug: t for t in grouping.themes}
+    names = [declaration.name for declaration in declared_fields(Paper)]
     data = {
         "site": {"name": site.name, "description": site.description, "url": site.url},
         "themes": [{"slug": t.slug, "name": t.name, "description": t.description, "terms": list(t.terms),
                     "papers": list(t.papers)} for t in grouping.themes],
-        "papers": [paper_record(p, grouping, themes) for p in sorted(papers, key=lambda p: p.id)],
+        "papers": [paper_record(p, grouping, themes, names) for p in sorted(papers, key=lambda p: p.id)],
     }
     # Without indent, json uses its C encoder: about ten times faster on long lists.
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
