@@ -1,6 +1,7 @@
 """The generated build/mkdocs.yml, derived from site_config.yml (data only; plain MkDocs keys)."""
 from __future__ import annotations
 
+import html
 import os
 
 from generator.project import Project
@@ -12,8 +13,8 @@ def mkdocs_config(config: SiteConfig, project: Project, nav: list) -> dict:
     site = config.site
     look = config.appearance
     result = {
-        "site_name": site.name,
-        "site_description": site.description,
+        "site_name": theme_text(site.name),
+        "site_description": theme_text(site.description),
         "docs_dir": "docs",
         "site_dir": "../site",
         # The offline plugin needs .html links so the site works from file://.
@@ -40,16 +41,40 @@ def mkdocs_config(config: SiteConfig, project: Project, nav: list) -> dict:
         "extra": {"polyfills": ["assets/javascripts/iframe-worker-shim.js"]},
         "not_in_nav": "/papers/*.md",
         "validation": {"omitted_files": "ignore", "absolute_links": "warn", "unrecognized_links": "warn"},
-        "nav": nav,
+        "nav": escaped_nav(nav),
     }
     if site.url:
-        result["site_url"] = site.url
+        result["site_url"] = theme_url(site.url)
     if site.repo_url:
-        result["repo_url"] = site.repo_url
+        result["repo_url"] = theme_url(site.repo_url)
     if site.author:
-        result["site_author"] = site.author
-        result["copyright"] = f"Curated by {site.author}"
+        result["site_author"] = theme_text(site.author)
+        result["copyright"] = html.escape(f"Curated by {site.author}")
     return result
+
+
+# Material writes some config strings into pages as they are (the logo's aria-label, meta tags, the
+# copyright, which it treats as HTML) and escapes them elsewhere (<title>). Escaping what could end
+# an attribute or open a tag keeps them text everywhere; a name holding <, > or " then shows those
+# escaped once too often in the browser's title bar, a fair price for a name that cannot inject.
+def theme_text(text: str) -> str:
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def theme_url(url: str) -> str:
+    return url.replace('"', "%22").replace("<", "%3C").replace(">", "%3E")
+
+
+def escaped_nav(nav: list) -> list:
+    """The navigation with every title HTML-escaped: Material writes nav titles into pages as HTML."""
+    escaped = []
+    for item in nav:
+        if isinstance(item, dict):
+            escaped.append({html.escape(title): escaped_nav(target) if isinstance(target, list) else target
+                            for title, target in item.items()})
+        else:
+            escaped.append(item)
+    return escaped
 
 
 def palettes(primary: str, accent: str, dark_mode: bool) -> list[dict] | dict:

@@ -203,6 +203,25 @@ def check_slug_list(value: Any) -> tuple[str, ...]:
     return items
 
 
+COLOUR_RE = re.compile(r"^[a-z]+(?: [a-z]+)*$")
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+
+
+def check_colour(value: Any) -> str:
+    # Material writes the name into an attribute; its names are lowercase words ('deep purple').
+    text = check_text(value)
+    if not COLOUR_RE.match(text):
+        raise Invalid(f"expected a Material colour name such as 'indigo' or 'deep purple', found {text[:40]!r}")
+    return text
+
+
+def check_language(value: Any) -> str:
+    text = check_text(value)
+    if not LANGUAGE_RE.match(text):
+        raise Invalid(f"expected a language code such as 'en' or 'pt-BR', found {text[:40]!r}")
+    return text
+
+
 def check_count(value: Any) -> int | str:
     if value == "auto":
         return "auto"
@@ -248,6 +267,8 @@ KINDS: dict[str, Kind] = {
     "arxiv": Kind(check_arxiv, {"type": "string", "pattern": "^(arxiv:|https?://arxiv\\.org/(abs|pdf)/)?\\S+$"}),
     "bibtex": Kind(check_bibtex, _TEXT),
     "slug_list": Kind(check_slug_list, {"type": "array", "items": {"type": "string", "pattern": SLUG_RE.pattern}}),
+    "colour": Kind(check_colour, {"type": "string", "pattern": COLOUR_RE.pattern}),
+    "language": Kind(check_language, {"type": "string", "pattern": LANGUAGE_RE.pattern}),
     "count": Kind(check_count, {"oneOf": [{"const": "auto"}, {"type": "integer", "minimum": 1}]}),
     "int": Kind(check_int, {"type": "integer"}),
     "bool": Kind(check_bool, {"type": "boolean"}),
@@ -306,7 +327,7 @@ class SiteSection:
     repo_url: str | None = declared("url", "The repository holding the list (for 'edit this entry' links).")
     edit_branch: str = declared("text", "Branch that edit links point at.", default="main")
     author: str | None = declared("text", "Who curates the list.")
-    language: str = declared("text", "Language code of the site's interface.", default="en")
+    language: str = declared("language", "Language code of the site's interface.", default="en")
 
 
 @dataclass(frozen=True)
@@ -322,8 +343,8 @@ class ThemesSection:
 class AppearanceSection:
     """Material for MkDocs options the curator may set."""
 
-    primary: str = declared("text", "Material primary colour, such as 'indigo'.", default="indigo")
-    accent: str = declared("text", "Material accent colour.", default="indigo")
+    primary: str = declared("colour", "Material primary colour, such as 'indigo'.", default="indigo")
+    accent: str = declared("colour", "Material accent colour.", default="indigo")
     dark_mode: bool = declared("bool", "Offer a light/dark toggle.", default=True)
 
 

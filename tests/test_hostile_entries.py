@@ -25,6 +25,7 @@ from conftest import copy_fixture_list
 from generator.content import parse_yaml
 from generator.exports import bibtex_value, generated_bibtex
 from generator.mathml import MATHML_TAGS, safe_mathml, text_with_math
+from generator.mkdocs_config import theme_text
 from generator.notes import render_notes, safe_href
 from generator.schema import Invalid, Paper, check_bibtex, check_text, check_text_list
 
@@ -204,9 +205,35 @@ added: 2024-03-04
 }
 
 
+HOSTILE_SITE_NAME = "Fixture <b>reading</b> list {{ 7*7 }} </title><script>alert(30)</script>"
+HOSTILE_CONFIG = f"""site:
+  name: '{HOSTILE_SITE_NAME}'
+  description: '<script>alert(31)</script> *md* [x](javascript:alert(32)) {{% raw %}}'
+  author: '"><svg onload=alert(33)>'
+  repo_url: https://example.org/fixture/reading-list
+themes:
+  count: auto
+"""
+# Curated themes whose names and descriptions try the same tricks as the entries.
+HOSTILE_THEMES = """themes:
+  - slug: graphs
+    name: '<img src=x onerror=alert(34)> Graphs {{ 7*7 }}'
+    description: '<script>alert(35)</script> Graph networks [x](javascript:alert(36)) *md*'
+  - slug: proteins
+    name: 'Proteins"><svg onload=alert(37)>'
+    description: Protein structure and design.
+  - slug: reinforcement
+    name: Reinforcement learning ]]> <!--
+    description: Agents, policies and planning.
+"""
+
+
 def write_hostile_list(destination: Path, reverse: bool = False) -> Path:
-    """The fixture list plus the hostile entries; `reverse` writes them in the other order, seconds apart in mtime."""
+    """The fixture list plus the hostile entries, config and themes; `reverse` writes the entries in the other
+    order, seconds apart in mtime."""
     root = copy_fixture_list(destination)
+    (root / "site_config.yml").write_text(HOSTILE_CONFIG, encoding="utf-8")
+    (root / "content" / "themes.yml").write_text(HOSTILE_THEMES, encoding="utf-8")
     papers = root / "content" / "papers"
     for index, (paper_id, text) in enumerate(sorted(HOSTILE.items(), reverse=reverse)):
         path = papers / f"{paper_id}.yml"
@@ -305,7 +332,8 @@ def test_every_link_and_source_is_http_or_local(site: Path):
 def test_the_paper_page_shows_the_hostile_text_as_text(site: Path):
     page = site / "papers" / "hostile-markup.html"
     parsed = elements(page)
-    assert parsed.title == f"{HOSTILE_TITLE} - Fixture reading list"
+    # Material escapes the site name in <title> after mkdocs_config made it safe for where it does not.
+    assert parsed.title == f"{HOSTILE_TITLE} - {theme_text(HOSTILE_SITE_NAME)}"
     text = page.read_text(encoding="utf-8")
     assert "&lt;svg onload=alert(3)&gt;" in text and "&lt;iframe src=javascript:alert(4)&gt;" in text
     assert "&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;alert(21)&lt;/script&gt;" in text
