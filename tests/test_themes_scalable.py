@@ -109,6 +109,14 @@ def test_curated_themes_on_the_scalable_path(many):
     assert all(result.placements[p.id].pinned for p in pinned if p.theme)
 
 
-@pytest.mark.parametrize("n, themes", [(100, 12), (500, 27), (1000, 38), (2500, 60), (10000, 60), (100000, 60)])
+@pytest.mark.parametrize("n, themes", [(1, 1), (2, 2), (100, 12), (500, 27), (1000, 38), (2500, 60), (10000, 60), (100000, 60)])
 def test_long_lists_get_about_1_2_sqrt_n_themes_at_most_60(n, themes):
     assert scalable_count(n) == themes
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+def test_tiny_lists_on_the_scalable_path(fixture_project: Path, count):
+    papers = load_catalog(Project(fixture_project)).papers[:count]
+    result = theme_step(papers, SETTINGS, scalable_from=1)
+    assert_valid(result, papers)
+    assert_valid(theme_step(papers, SETTINGS, lock=locked_themes(result), scalable_from=1), papers)

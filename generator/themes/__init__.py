@@ -1,9 +1,11 @@
 """Group papers into named themes, rank theme suggestions and find related papers.
 
 Pure: takes papers, settings, the curator's themes and the lock, returns a Grouping. One stage per
-module: features (text -> vectors), clustering (automatic themes), curation (declared or locked
-themes), naming (names and key terms), related (similar papers). Papers are sorted by id first,
-so the result never depends on the order they were listed in.
+module: phrases (texts -> phrase counts), features (counts -> vectors), clustering (automatic
+themes), curation (declared or locked themes), naming (names and key terms), related (similar
+papers), layout (the map). Papers are sorted by id first, so the result never depends on the order
+they were listed in. Lists of SCALABLE_FROM papers or more take the scalable methods, in which no
+step grows faster than the number of papers.
 """
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ from threadpoolctl import threadpool_limits
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from sklearn.preprocessing import normalize
 
 from generator.schema import CuratedTheme, Paper, ThemesSection
 from generator.themes import clustering, curation, layout, naming, related
@@ -265,14 +266,9 @@ def related_papers(features: Features, ids: list[str], found: list[list[tuple[in
     shared = related.shared_phrases(features, np.c_[low[representative], high[representative]])
     features.display([key for keys in shared for key in keys])  # all display forms in one pass
     shown = [tuple(features.display(keys)) for keys in shared]
-    result, p = {}, 0
-    for i, paper_id in enumerate(ids):
-        items = []
-        for j, score in found[i]:
-            items.append(Related(ids[j], round(score, 3), shown[index[p]]))
-            p += 1
-        result[paper_id] = tuple(items)
-    return result
+    terms = iter([shown[k] for k in index.tolist()])   # in the order of `pairs`
+    return {paper_id: tuple(Related(ids[j], round(score, 3), next(terms)) for j, score in found[i])
+            for i, paper_id in enumerate(ids)}
 
 
 def align_with_lock(grouping: Grouping, lock: Sequence[LockedTheme], min_overlap: float = 0.5) -> Grouping:

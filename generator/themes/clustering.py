@@ -117,7 +117,7 @@ SCALABLE_RESTARTS = 1
 
 def scalable_count(n: int) -> int:
     """Automatic themes of a long list: 1.2 sqrt(n), at most 60."""
-    return max(2, min(MAX_SCALABLE_THEMES, int(round(THEMES_PER_ROOT * np.sqrt(n))), n))
+    return min(n, max(2, min(MAX_SCALABLE_THEMES, int(round(THEMES_PER_ROOT * np.sqrt(n))))))
 
 
 def mini_batch_kmeans(points: np.ndarray, count: int, seed: int, restarts: int) -> MiniBatchKMeans:

@@ -16,6 +16,7 @@ from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
+from sklearn.utils.extmath import randomized_svd
 
 from generator.schema import Paper
 from generator.themes import phrases
@@ -143,8 +144,9 @@ def vectorize(papers: Sequence[Paper], texts: Texts | None = None, scalable: boo
     """All features of a list, papers in the order given (the caller sorts them by id)."""
     texts = texts or read_texts(papers)
     tfidf, _ = tfidf_model(texts.papers(), len(papers), texts.phrases.order)
-    titles = (texts.rows(0) > 0).astype(np.float64).tocsr()
-    own = ((texts.rows(0) + texts.rows(1)) > 0).astype(np.float64).tocsr()
+    # 0/1 tables as int8: they are copied row by row for every related pair
+    titles = (texts.rows(0) > 0).astype(np.int8).tocsr()
+    own = ((texts.rows(0) + texts.rows(1)) > 0).astype(np.int8).tocsr()
     latent = sampled_latent_view(tfidf) if scalable else latent_view(tfidf)
     return Features(tfidf, latent, own, titles, np.bincount(own.indices, minlength=own.shape[1]), texts)
 
@@ -159,16 +161,18 @@ def latent_view(tfidf: sparse.csr_matrix) -> np.ndarray:
 
 
 def sampled_latent_view(tfidf: sparse.csr_matrix) -> np.ndarray:
-    """LSA for long lists: a randomized SVD fitted on an evenly spaced sample of papers, applied to all."""
+    """LSA for long lists: a randomized SVD fitted on an evenly spaced sample of papers, applied to all.
+
+    Three power iterations without renormalising (half the time of LU steps, the same subspace
+    here), on the papers' side of the matrix (the vocabulary is the longer side).
+    """
     sample = np.unique(np.linspace(0, tfidf.shape[0] - 1, min(SVD_SAMPLE, tfidf.shape[0])).round().astype(int))
     dimensions = min(LATENT_DIMENSIONS, len(sample) // 4, tfidf.shape[1] - 1)
     if dimensions < 2:
         return np.zeros((tfidf.shape[0], 1))
-    # three power iterations without renormalising: half the time of LU steps, the same subspace here
-    svd = TruncatedSVD(n_components=dimensions, algorithm="randomized", n_iter=3, n_oversamples=10,
-                       power_iteration_normalizer="none", random_state=0)
-    svd.fit(tfidf[sample])
-    return normalize(svd.transform(tfidf))
+    _, _, axes = randomized_svd(tfidf[sample], dimensions, n_oversamples=10, n_iter=3, power_iteration_normalizer="none",
+                                transpose=False, flip_sign=True, random_state=0)
+    return normalize(np.asarray(tfidf @ axes.T))
 
 
 def declared_views(texts: Texts, theme_texts: list[str]) -> list["View"]:

@@ -7,7 +7,6 @@ of the theme centres and spread its papers around that point along the same axes
 from __future__ import annotations
 
 import numpy as np
-from sklearn.preprocessing import normalize
 
 from generator.themes import clustering
 from generator.themes.features import Features

@@ -116,11 +116,12 @@ def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
         chunk = pairs[start:start + PAIR_CHUNK]
         codes = ranked_entries(phrases, titles, chunk, rank)
         bounds = np.searchsorted(codes, np.arange(len(chunk) + 1) * len(order))
-        heads = leading_entries(codes, bounds, len(order))
+        heads = leading_keys(codes, bounds, len(order), candidate[order % len(candidate)])
+        sizes = np.diff(bounds).tolist()
         for p, head in enumerate(heads):
-            keys = tuple(candidate[order[head] % len(candidate)].tolist())
-            kept = known.get(keys) or known.setdefault(keys, distinct_keys(features, keys, SHARED_TERMS, forms))
-            if len(kept) < SHARED_TERMS and bounds[p + 1] - bounds[p] > len(head):
+            head = tuple(k for k in head if k >= 0)
+            kept = known.get(head) or known.setdefault(head, distinct_keys(features, head, SHARED_TERMS, forms))
+            if len(kept) < SHARED_TERMS and sizes[p] > len(head):
                 every = codes[bounds[p]:bounds[p + 1]] % len(order)
                 kept = distinct_keys(features, candidate[order[every] % len(candidate)].tolist(), SHARED_TERMS, forms)
             found.append(kept)
@@ -137,9 +138,8 @@ def ranked_entries(phrases, titles, pairs: np.ndarray, rank: np.ndarray) -> np.n
     return np.sort(marked.row.astype(np.int64) * (2 * candidates) + rank[entry])
 
 
-def leading_entries(codes: np.ndarray, bounds: np.ndarray, span: int) -> list[np.ndarray]:
-    """The first HEAD_ENTRIES ranks of each pair (fewer when it shares fewer phrases)."""
+def leading_keys(codes: np.ndarray, bounds: np.ndarray, span: int, key_of_rank: np.ndarray) -> list[list[int]]:
+    """The keys of the first HEAD_ENTRIES ranks of each pair, -1 past the phrases it shares."""
     index = bounds[:-1, None] + np.arange(HEAD_ENTRIES)
-    valid = index < bounds[1:, None]
     ranks = codes[np.minimum(index, len(codes) - 1)] % span if len(codes) else np.zeros(index.shape, dtype=np.int64)
-    return [row[ok] for row, ok in zip(ranks, valid)]
+    return np.where(index < bounds[1:, None], key_of_rank[ranks], -1).tolist()
