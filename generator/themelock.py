@@ -5,7 +5,9 @@ never writes anything in content/; only `readinglist themes --update` and `--fre
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
 import yaml
 
 from generator.errors import ContentError, Problem, ReadingListError
@@ -70,8 +72,15 @@ def lock_text(grouping: Grouping) -> str:
 
 def write_lock(project: Project, grouping: Grouping) -> Path:
     path = lock_file(project)
-    path.write_text(lock_text(grouping), encoding="utf-8")
+    write_whole(path, lock_text(grouping))
     return path
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Replace a file in one rename, so a killed command leaves the old file or the new one, never half of it."""
+    staging = path.with_name(path.name + ".tmp")
+    staging.write_text(text, encoding="utf-8")
+    os.replace(staging, path)
 
 
 def freeze_text(grouping: Grouping) -> str:
@@ -91,7 +100,7 @@ def freeze(project: Project, grouping: Grouping, sources: dict[str, str], force:
     if project.themes_file.exists() and not force:
         raise ReadingListError(f"{project.relative(project.themes_file)} already exists; it holds the curator's "
                                "themes, so --freeze will not overwrite it (add --force to replace it)")
-    project.themes_file.write_text(freeze_text(grouping), encoding="utf-8")
+    write_whole(project.themes_file, freeze_text(grouping))
     written = [project.relative(project.themes_file)]
     for paper_id, slug in sorted(exemplars(grouping).items()):
         path = project.root / sources[paper_id]
@@ -105,5 +114,5 @@ def add_pin(path: Path, slug: str) -> bool:
     text = path.read_text(encoding="utf-8")
     if any(line.startswith("theme:") for line in text.splitlines()):
         return False
-    path.write_text(text + ("" if text.endswith("\n") else "\n") + f"theme: {slug}\n", encoding="utf-8")
+    write_whole(path, text + ("" if text.endswith("\n") else "\n") + f"theme: {slug}\n")
     return True

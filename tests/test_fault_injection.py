@@ -149,3 +149,26 @@ def test_a_killed_build_leaves_site_as_it_was(built, monkeypatch, where):
         with pytest.raises(BuildError):
             build(Project(root))
     assert_site_untouched(root, before)
+
+
+def test_only_add_import_and_themes_write_under_content_and_never_over_a_file_unasked(tmp_path: Path):
+    from project_support import make_project, run
+
+    root = make_project(tmp_path)
+    content = lambda: tree_bytes(root / "content")  # noqa: E731
+    before = content()
+    for command in (["check"], ["check", "--format", "json"], ["generate"], ["themes"], ["themes", "--json"],
+                    ["add", "--title", "Attention Is All You Need", "--abstract", "x"],
+                    ["add", "--title", "Something new", "--id", "deep-residual-learning", "--abstract", "x"],
+                    ["add", "--title", "A dry run", "--abstract", "x", "--dry-run"]):
+        run(root, *command)
+        assert content() == before, command
+    source = tmp_path / "dump.jsonl"
+    source.write_text('{"title": "Attention Is All You Need", "abstract": "x"}\n')
+    run(root, "import", str(source), "--format", "jsonl")
+    assert content() == before
+    assert run(root, "themes", "--freeze").exit_code == 0
+    frozen = content()
+    refused = run(root, "themes", "--freeze")
+    assert refused.exit_code == 1 and "add --force to replace it" in refused.stderr
+    assert content() == frozen and not list((root / "content").rglob("*.tmp"))
