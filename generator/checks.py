@@ -22,7 +22,7 @@ from generator.schema import Paper, VocabularyTag
 # Two titles at least this alike (difflib ratio of their normalized forms) are near duplicates.
 NEAR_RATIO = 0.9
 # Near-duplicate candidates are looked up by groups of this many of their rarest words (see DuplicateIndex).
-KEY_WORDS = 3
+KEY_WORDS = 4
 # Titles with more distinct words than this are looked up by single words (their groups would be too many).
 GROUP_KEYS_UP_TO = 23
 
@@ -153,8 +153,8 @@ class DuplicateIndex:
         self.by_group: dict[tuple[int, ...], list[int]] = defaultdict(list)
         self.short_by_word: dict[int, list[int]] = defaultdict(list)
         self.long_by_word: dict[int, list[int]] = defaultdict(list)
-        # Per indexed title, by arrival number: normalized text, word bits, word count, paper.
-        self.titles: list[tuple[str, int, int, Paper]] = []
+        # Per indexed title, by arrival number: normalized text, word bits, word count, paper, letter counts.
+        self.titles: list[tuple[str, int, int, Paper, Counter]] = []
         papers = list(papers)
         self.word_counts = word_counts if word_counts is not None else Counter(
             w for p in papers for w in title_words(normalize_title(p.title)))
@@ -195,7 +195,7 @@ class DuplicateIndex:
             self.by_id.setdefault((kind, value), paper)
         self.by_title.setdefault(normalized, paper)
         number = len(self.titles)
-        self.titles.append((normalized, word_bits(words), len(words), paper))
+        self.titles.append((normalized, word_bits(words), len(words), paper, Counter(normalized)))
         for group in groups:
             self.by_group[group].append(number)
         for word in short:
@@ -225,7 +225,7 @@ class DuplicateIndex:
         bits, size, titles = word_bits(words), len(words), self.titles
         near = []
         for number in found:
-            _, other_bits, other_size, _ = titles[number]
+            _, other_bits, other_size, _, _ = titles[number]
             shared = (bits & other_bits).bit_count()
             if shared and shared >= required_overlap(size if size > other_size else other_size):
                 near.append(number)
@@ -240,19 +240,31 @@ class DuplicateIndex:
             reason = "has the same title" if same else f"has the same title but for a version suffix " \
                                                        f"({original.title!r})"
             return Duplicate(paper, original, "title", reason, near=not same)
-        best = None
+        best, letters = None, None
         for number in self.near_candidates(words, keys):
-            other_title, _, _, other = self.titles[number]
+            other_title, _, _, other, other_letters = self.titles[number]
             if not allowed(other):
                 continue
+            at_least = best[0] if best else NEAR_RATIO
+            letters = letters or Counter(normalized)
+            # Letters in common bound the ratio too (difflib's quick_ratio), from counts kept in the index.
+            if 2 * shared_letters(letters, other_letters) < at_least * (len(normalized) + len(other_title)):
+                continue
             # Ties keep the earlier paper: candidates come in arrival order and only a higher ratio replaces.
-            ratio = title_similarity(normalized, other_title, at_least=best[0] if best else NEAR_RATIO)
+            ratio = title_similarity(normalized, other_title, at_least=at_least)
             if ratio >= NEAR_RATIO and (best is None or ratio > best[0]):
                 best = (ratio, other)
         if best:
             return Duplicate(paper, best[1], "title", f"has a nearly identical title ({best[1].title!r}, "
                                                       f"{best[0]:.0%} alike)", near=True)
         return None
+
+
+def shared_letters(a: Counter, b: Counter) -> int:
+    """How many characters two strings have in common, counted with multiplicity."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(min(count, b[char]) for char, count in a.items())
 
 
 def word_bits(words: list[int]) -> int:
