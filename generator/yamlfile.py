@@ -13,6 +13,7 @@ property test compares them).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -204,6 +205,10 @@ _FLOW_ITEM = re.compile(r""" *(?:"([^"\\]*)"|'((?:[^']|'')*)'|([^ ,"'\[\]{}#:&*!
 _STR = "tag:yaml.org,2002:str"
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _RESOLVER = yaml.resolver.Resolver()
+# First characters of every implicit type (ints, dates, booleans...). PyYAML files a type that could start
+# with anything under None; none of its own types does, and this module adds none.
+assert None not in _RESOLVER.yaml_implicit_resolvers
+_RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
 _CONSTRUCTOR = _Loader("")
 _SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp")}
 
@@ -238,12 +243,23 @@ def _resolved(text: str) -> Any:
             return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
         except ValueError:
             return text  # an impossible date stays text for the schema to report, as _KeepImpossibleDates does
+    if text and text[0] not in _RESOLVED_FIRST:
+        return text  # no implicit type starts with this character: the resolver would say str
     tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
     if tag == _STR:
         return text
     if tag not in _SCALAR_TAGS:
         raise _GiveUp
     return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_text_key(key: str) -> bool:
+    """Whether a plain key reads as itself (not `yes`, `null` or `2020`, which YAML turns into other values)."""
+    try:
+        return _resolved(key) == key
+    except _GiveUp:
+        return False
 
 
 def _one_line_scalar(text: str) -> Any:
@@ -280,7 +296,7 @@ class _SimpleReader:
                 self.at += 1
                 continue
             match = _KEY_LINE.match(line)
-            if not match or match.group(1) in data or _resolved(match.group(1)) != match.group(1):
+            if not match or match.group(1) in data or not _is_text_key(match.group(1)):
                 raise _GiveUp
             key, number = match.group(1), self.at + 1
             lines.setdefault(".", number)
