@@ -16,7 +16,6 @@ from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
-from sklearn.utils.extmath import randomized_svd
 
 from generator.schema import Paper
 from generator.themes import phrases
@@ -161,18 +160,33 @@ def latent_view(tfidf: sparse.csr_matrix) -> np.ndarray:
 
 
 def sampled_latent_view(tfidf: sparse.csr_matrix) -> np.ndarray:
-    """LSA for long lists: a randomized SVD fitted on an evenly spaced sample of papers, applied to all.
-
-    Three power iterations without renormalising (half the time of LU steps, the same subspace
-    here), on the papers' side of the matrix (the vocabulary is the longer side).
-    """
+    """LSA for long lists: a randomized SVD fitted on an evenly spaced sample of papers, applied to all."""
     sample = np.unique(np.linspace(0, tfidf.shape[0] - 1, min(SVD_SAMPLE, tfidf.shape[0])).round().astype(int))
     dimensions = min(LATENT_DIMENSIONS, len(sample) // 4, tfidf.shape[1] - 1)
     if dimensions < 2:
         return np.zeros((tfidf.shape[0], 1))
-    _, _, axes = randomized_svd(tfidf[sample], dimensions, n_oversamples=10, n_iter=3, power_iteration_normalizer="none",
-                                transpose=False, flip_sign=True, random_state=0)
-    return normalize(np.asarray(tfidf @ axes.T))
+    return normalize(np.asarray(tfidf @ randomized_axes(tfidf[sample], dimensions).T))
+
+
+def randomized_axes(matrix: sparse.csr_matrix, dimensions: int, oversamples: int = 10, iterations: int = 3,
+                    seed: int = 0) -> np.ndarray:
+    """The leading right singular vectors (dimensions x terms) by a randomized range finder (Halko et al.).
+
+    Works on the papers' side (a sample of at most SVD_SAMPLE rows): the range is found with a few
+    power iterations, then the small (dimensions + oversamples)^2 Gram matrix is diagonalised, so
+    nothing as long as the vocabulary is factorised.
+    """
+    width = min(dimensions + oversamples, min(matrix.shape))
+    probe = np.random.RandomState(seed).normal(size=(matrix.shape[1], width))
+    basis = np.asarray(matrix @ probe)
+    for _ in range(iterations):
+        basis, _ = np.linalg.qr(np.asarray(matrix @ np.asarray(matrix.T @ basis)))
+    basis, _ = np.linalg.qr(basis)
+    projected = np.asarray(matrix.T @ basis).T            # width x terms
+    values, vectors = np.linalg.eigh(projected @ projected.T)
+    order = np.argsort(-values, kind="stable")[:dimensions]
+    strengths = np.sqrt(np.maximum(values[order], 1e-300))
+    return (vectors[:, order].T @ projected) / strengths[:, None]
 
 
 def declared_views(texts: Texts, theme_texts: list[str]) -> list["View"]:
