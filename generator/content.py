@@ -6,9 +6,11 @@ collected before anything fails.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import functools
+import gc
 import os
 import unicodedata
 from dataclasses import dataclass
@@ -356,6 +358,24 @@ class Inspection:
 
 def inspect_content(project: Project) -> Inspection:
     """Read and check all content without failing: the shared first step of build, check and add."""
+    with _no_cycle_collection():
+        return _inspect_content(project)
+
+
+@contextlib.contextmanager
+def _no_cycle_collection():
+    # Loading allocates millions of objects that all stay alive; each automatic collection would walk
+    # them all again, which made 100,000 entries take a third longer. Nothing here makes cycles.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _inspect_content(project: Project) -> Inspection:
     config, problems = load_config(project)
     curated, curated_problems = load_curated(project)
     vocabulary, vocabulary_problems = load_vocabulary(project)
