@@ -87,3 +87,12 @@ def test_factorize_numbers_codes_in_increasing_order():
     ids, representative = phrases.factorize(codes)
     assert ids.tolist() == [2, 1, 2, 3, 1, 0]
     assert codes[representative].tolist() == [0, 7, 50, 2**40]
+
+
+def test_the_exact_factorizations_used_after_a_hash_collision():
+    import numpy as np
+    high, low = np.array([5, 1, 5, 1], dtype=np.uint64), np.array([2, 9, 2, 3], dtype=np.uint64)
+    ids, representative = phrases.factorize_exact(high, low)
+    assert ids.tolist() == [2, 1, 2, 0] and high[representative].tolist() == [1, 1, 5]
+    ids, representative = phrases.factorize_rows(np.array([[3, 1], [0, 2], [3, 1]]))
+    assert ids.tolist() == [1, 0, 1] and representative.tolist()[0] == 1

@@ -25,6 +25,8 @@ TEXT_SEPARATOR = "\x00"
 PACKED_BYTES = 16
 # Bytes of text read at a time (whole texts): the byte-level arrays of a pass take a few times this.
 CHUNK_BYTES = 1 << 24
+# KEEP_BYTES[k] keeps the first k bytes (in memory order) of a little-endian 64-bit word.
+KEEP_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 LETTER, DIGIT, HYPHEN, SPACE, BREAK = 1, 2, 3, 0, 4
 
 
@@ -163,17 +165,10 @@ def word_ids(text: bytes, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndar
 
 
 def packed(text: bytes, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The first 16 bytes of each word as two big-endian integers, bytes past its end zeroed."""
-    view = np.ndarray(shape=(len(text) - 7,), dtype=">u8", buffer=text, strides=(1,))
-    high = view[starts].astype(np.uint64) & keep_mask(np.minimum(lengths, 8))
-    low = view[starts + 8].astype(np.uint64) & keep_mask(np.clip(lengths - 8, 0, 8))
-    return high, low
-
-
-def keep_mask(count: np.ndarray) -> np.ndarray:
-    """A mask keeping the first `count` (0-8) bytes of a big-endian 64-bit word."""
-    ones = np.uint64(0xFFFFFFFFFFFFFFFF)
-    return np.where(count >= 8, ones, ~(ones >> (8 * np.minimum(count, 7)).astype(np.uint64)))
+    """The first 16 bytes of each word as two 64-bit integers, bytes past its end zeroed (only equality matters)."""
+    view = np.ndarray(shape=(len(text) - 7,), dtype="<u8", buffer=text, strides=(1,))
+    return (view[starts] & KEEP_BYTES[np.minimum(lengths, 8)],
+            view[starts + 8] & KEEP_BYTES[np.clip(lengths - 8, 0, 8)])
 
 
 def factorize(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
