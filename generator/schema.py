@@ -80,7 +80,10 @@ def check_text_list(value: Any) -> tuple[str, ...]:
 
 def check_url(value: Any) -> str:
     text = check_text(value)
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # an unbalanced [ in the host: "Invalid IPv6 URL"
+        raise Invalid(f"expected an http:// or https:// link, found {text[:60]!r}") from None
     if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", text):
         raise Invalid(f"expected an http:// or https:// link, found {text[:60]!r}")
     return text

@@ -55,6 +55,8 @@ abstract: The dominant sequence transduction models...
      [f"{REL}:2: authors: expected a list (one '- item' per line), found text ('Ada Lovelace, Alan Turing')"]),
     ("title: A paper\nurl: javascript:alert(1)\nabstract: x\n",
      [f"{REL}:2: url: expected an http:// or https:// link, found 'javascript:alert(1)'"]),
+    ("title: A paper\nurl: 'http://[oops/'\nabstract: x\n",
+     [f"{REL}:2: url: expected an http:// or https:// link, found 'http://[oops/'"]),
     ("title: A paper\ncode: [https://github.com/a/b, ftp://example.org/x]\nabstract: x\n",
      [f"{REL}:2: code: item 2: expected an http:// or https:// link, found 'ftp://example.org/x'"]),
     ("title: A paper\nabstarct: x\n",

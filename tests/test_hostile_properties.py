@@ -33,6 +33,9 @@ HOSTILE_BITS = st.sampled_from([
     "&", "<", ">", "\u202e", "\x00", "\ufeff", "\u2028", "\r",
 ])
 TEXT = st.lists(st.one_of(st.text(min_size=1, max_size=20), HOSTILE_BITS), min_size=1, max_size=5).map("".join)
+URL = st.one_of(TEXT, st.tuples(st.sampled_from(["http://", "https://", "HTTP://", "javascript:", "//", "data:"]),
+                                st.sampled_from(["", "[", "[::1]", "example.org", "a@b", "%00"]), TEXT)
+                .map("".join))
 
 
 @st.composite
@@ -40,6 +43,8 @@ def entries(draw) -> dict:
     values = {"title": draw(TEXT)}
     for name, strategy in (("authors", st.lists(TEXT, min_size=1, max_size=3)), ("venue", TEXT),
                            ("abstract", TEXT), ("notes", TEXT), ("year", st.integers(1500, 2100)),
+                           ("url", URL), ("pdf", URL), ("code", st.lists(URL, min_size=1, max_size=2)),
+                           ("doi", TEXT), ("arxiv", TEXT), ("bibtex", TEXT), ("added", TEXT),
                            ("tags", st.lists(st.from_regex(r"[a-z]{1,8}", fullmatch=True), max_size=2, unique=True))):
         if draw(st.booleans()):
             values[name] = draw(strategy)
