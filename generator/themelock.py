@@ -5,6 +5,7 @@ never writes anything in content/; only `readinglist themes --update` and `--fre
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -30,16 +31,21 @@ def lock_file(project: Project) -> Path:
 
 def read_lock(project: Project) -> tuple[LockedTheme, ...]:
     """The locked themes, or () when the project has no lock; a malformed lock is a content error."""
+    from generator.content import read_text
+    from generator.yamlfile import parse_yaml
+
     path = lock_file(project)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return ()
     rel = project.relative(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as error:  # deep nesting overflows the parser
-        raise ContentError([Problem(rel, None, None, f"is not readable YAML ({error}); "
-                                                     "rewrite it with `readinglist themes --update`")]) from None
-    themes, problems = lock_from_data(data, rel)
+    # The same limits and messages as entries: size, encoding, links, hostile YAML.
+    text, problems = read_text(path, rel)
+    doc, parse_problems = parse_yaml(text, rel) if text is not None else (None, [])
+    problems += [p for p in parse_problems if p.is_error]
+    if doc is None or problems:
+        raise ContentError([dataclasses.replace(p, message=f"{p.message}; rewrite the lock with `readinglist "
+                                                           "themes --update`") for p in problems])
+    themes, problems = lock_from_data(doc.data, rel)
     if problems:
         raise ContentError(problems)
     return themes
