@@ -120,6 +120,8 @@ def jsonl_records(text: str) -> list[Record]:
             data = json.loads(line)
         except json.JSONDecodeError as error:
             raise SourceError(f"line {number}: not valid JSON ({error.msg} at column {error.colno})") from None
+        except RecursionError:
+            raise SourceError(f"line {number}: lists or objects are nested too deeply") from None
         if not isinstance(data, dict):
             raise SourceError(f"line {number}: expected a JSON object such as {{\"title\": \"...\"}}")
         records.append(Record(number, data))

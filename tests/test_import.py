@@ -88,6 +88,13 @@ def test_a_jsonl_line_that_is_not_json_stops_with_its_line(tmp_path: Path):
     assert not paper_file(root, "a").exists()
 
 
+def test_a_jsonl_line_nested_too_deeply_is_refused_not_a_crash(tmp_path: Path):
+    root = make_project(tmp_path, files={"deep.jsonl": '{"title": "A"}\n' + "[" * 100_000 + "]" * 100_000 + "\n"})
+    result = run(root, "import", str(root / "deep.jsonl"), "--format", "jsonl")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: deep.jsonl: line 2: lists or objects are nested too deeply\n"
+
+
 def test_import_bibtex_with_accents_braces_and_one_broken_record(tmp_path: Path):
     bib = BERT_BIBTEX + r"""
 @article{second,
