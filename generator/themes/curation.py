@@ -55,15 +55,19 @@ def description_weights(pinned: np.ndarray, descriptions: np.ndarray) -> np.ndar
 
 
 def membership(labels: np.ndarray, weights: np.ndarray, count: int) -> sparse.csr_matrix:
-    """Sparse paper x theme matrix of membership weights (papers without a theme have none)."""
+    """Sparse theme x paper matrix of membership weights (papers without a theme have none).
+
+    Theme by paper, in CSR, so that its product with the papers' CSR rows needs no conversion
+    (a transposed paper x theme matrix made scipy convert the whole paper matrix to CSC first).
+    """
     placed = np.flatnonzero(labels >= 0)
-    return sparse.csr_matrix((weights[placed], (placed, labels[placed])), shape=(len(labels), count))
+    return sparse.csr_matrix((weights[placed], (labels[placed], placed)), shape=(count, len(labels)))
 
 
 def prototypes(tfidf, labels: np.ndarray, weights: np.ndarray, count: int,
                descriptions: np.ndarray | None, pinned: np.ndarray) -> np.ndarray:
     """One unit vector per theme: weighted mean of its papers, plus the description prior."""
-    centres = normalize(np.asarray((membership(labels, weights, count).T @ tfidf).todense()))
+    centres = normalize(np.asarray((membership(labels, weights, count) @ tfidf).todense()))
     if descriptions is None:
         return centres
     return normalize(centres + description_weights(pinned, descriptions)[:, None] * descriptions)
@@ -95,7 +99,7 @@ def leave_one_out_cosine(view: View, labels: np.ndarray, weights: np.ndarray, co
     costs a few sparse products.
     """
     papers, descriptions = view.papers, view.descriptions
-    sums = np.asarray((membership(labels, weights, count).T @ papers).todense())
+    sums = np.asarray((membership(labels, weights, count) @ papers).todense())
     rows = np.arange(len(labels)) if rows is None else rows
     dots = np.asarray((papers if len(rows) == len(labels) else papers[rows]) @ sums.T)
     sizes = np.tile(np.einsum("ij,ij->i", sums, sums), (len(rows), 1))
