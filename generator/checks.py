@@ -150,7 +150,10 @@ class DuplicateIndex:
     def __init__(self, papers: Iterable[Paper] = (), word_counts: Counter | None = None):
         self.by_id: dict[tuple[str, str], Paper] = {}
         self.by_title: dict[str, Paper] = {}
-        self.by_group: dict[tuple[int, ...], list[int]] = defaultdict(list)
+        # A group's hash stands for it (a collision only adds a candidate could_be_near rejects), and a
+        # group one title holds, as most do, maps to that title's number: a 100,000-entry list files
+        # millions of groups, and tuples and one-item lists for each took most of the memory and time.
+        self.by_group: dict[int, int | list[int]] = {}
         self.short_by_word: dict[int, list[int]] = defaultdict(list)
         self.long_by_word: dict[int, list[int]] = defaultdict(list)
         # Per indexed title, by arrival number: normalized text, word bits, word count, paper, letter counts.
@@ -181,10 +184,11 @@ class DuplicateIndex:
         return [ids.setdefault(w, len(ids)) for w in words]
 
     @staticmethod
-    def keys(words: list[int]) -> tuple[list[tuple[int, ...]], list[int], list[int]]:
-        """The word groups, short-title words and long-title words a title (word ids, rarest first) is filed under."""
+    def keys(words: list[int]) -> tuple[list[int], list[int], list[int]]:
+        """The word groups (hashed), short-title words and long-title words a title (word ids, rarest first) is
+        filed under."""
         size = len(words)
-        groups = list(itertools.combinations(words[:tolerance(size) + KEY_WORDS], KEY_WORDS)) \
+        groups = list(map(hash, itertools.combinations(words[:tolerance(size) + KEY_WORDS], KEY_WORDS))) \
             if size <= GROUP_KEYS_UP_TO else []
         first = words[:tolerance(size) + 1]
         return groups, first if size <= SHORT_TITLE_WORDS else [], first if size >= LONG_PARTNERS_FROM else []
@@ -196,8 +200,14 @@ class DuplicateIndex:
         self.by_title.setdefault(normalized, paper)
         number = len(self.titles)
         self.titles.append((normalized, word_bits(words), len(words), paper, Counter(normalized)))
+        by_group = self.by_group
         for group in groups:
-            self.by_group[group].append(number)
+            held = by_group.setdefault(group, number)
+            if held is not number:
+                if isinstance(held, int):
+                    by_group[group] = [held, number]
+                else:
+                    held.append(number)
         for word in short:
             self.short_by_word[word].append(number)
         for word in long:
@@ -216,8 +226,15 @@ class DuplicateIndex:
         """Earlier titles (by arrival number) sharing enough words with a title of these words to be near it."""
         groups, short, long = keys
         found: set[int] = set()
+        by_group = self.by_group
         for group in groups:
-            found.update(self.by_group.get(group, ()))
+            held = by_group.get(group)
+            if held is None:
+                continue
+            if isinstance(held, int):
+                found.add(held)
+            else:
+                found.update(held)
         for word in short:
             found.update(self.short_by_word.get(word, ()))
         for word in long:
