@@ -231,8 +231,7 @@ def _linked_problem(rel: str) -> Problem:
 
 def _read(path: str, rel: str) -> tuple[str | None, list[Problem]]:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)  # never more: a huge file would fill the memory
+        data = _read_bytes(path)
     except OSError as error:
         return None, [Problem(rel, None, None, f"cannot be read ({error.strerror})")]
     if len(data) > MAX_FILE_BYTES:
@@ -244,6 +243,26 @@ def _read(path: str, rel: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(rel, None, None, f"is not UTF-8 text ({error.reason} at byte {error.start})")]
     # Line ends as universal-newline reading gives them, so Windows files parse like any other.
     return (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text), []
+
+
+def _read_bytes(path: str) -> bytes:
+    """At most MAX_FILE_BYTES + 1 bytes of a file (never more: a huge file would fill the memory).
+
+    os.read skips the buffered file object, which halves the cost of reading 100,000 small entries;
+    O_NOFOLLOW refuses a symbolic link swapped in after the listing checked for one.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def load_papers(project: Project) -> tuple[tuple[Paper, ...], dict[str, dict[str, int]], list[Problem]]:
