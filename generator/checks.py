@@ -156,8 +156,10 @@ class DuplicateIndex:
         self.by_group: dict[int, int | list[int]] = {}
         self.short_by_word: dict[int, list[int]] = defaultdict(list)
         self.long_by_word: dict[int, list[int]] = defaultdict(list)
-        # Per indexed title, by arrival number: normalized text, word bits, word count, paper, letter counts.
-        self.titles: list[tuple[str, int, int, Paper, Counter]] = []
+        # Per indexed title, by arrival number: normalized text, word bits, word count, paper.
+        self.titles: list[tuple[str, int, int, Paper]] = []
+        # Letter counts of the titles that turned out to be candidates, by arrival number.
+        self.letters: dict[int, Counter] = {}
         papers = list(papers)
         self.word_counts = word_counts if word_counts is not None else Counter(
             w for p in papers for w in title_words(normalize_title(p.title)))
@@ -199,7 +201,7 @@ class DuplicateIndex:
             self.by_id.setdefault((kind, value), paper)
         self.by_title.setdefault(normalized, paper)
         number = len(self.titles)
-        self.titles.append((normalized, word_bits(words), len(words), paper, Counter(normalized)))
+        self.titles.append((normalized, word_bits(words), len(words), paper))
         by_group = self.by_group
         for group in groups:
             held = by_group.setdefault(group, number)
@@ -242,7 +244,7 @@ class DuplicateIndex:
         bits, size, titles = word_bits(words), len(words), self.titles
         near = []
         for number in found:
-            _, other_bits, other_size, _, _ = titles[number]
+            _, other_bits, other_size, _ = titles[number]
             shared = (bits & other_bits).bit_count()
             if shared and shared >= required_overlap(size if size > other_size else other_size):
                 near.append(number)
@@ -259,9 +261,10 @@ class DuplicateIndex:
             return Duplicate(paper, original, "title", reason, near=not same)
         best, letters = None, None
         for number in self.near_candidates(words, keys):
-            other_title, _, _, other, other_letters = self.titles[number]
+            other_title, _, _, other = self.titles[number]
             if not allowed(other):
                 continue
+            other_letters = self.letters.get(number) or self.letters.setdefault(number, Counter(other_title))
             at_least = best[0] if best else NEAR_RATIO
             letters = letters or Counter(normalized)
             # Letters in common bound the ratio too (difflib's quick_ratio), from counts kept in the index.

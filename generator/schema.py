@@ -78,8 +78,14 @@ def check_text_list(value: Any) -> tuple[str, ...]:
     return tuple(item.strip() for item in value)
 
 
+# Most links: http(s), a host without brackets, no whitespace; those need no urlsplit to be accepted.
+PLAIN_HTTP_URL = re.compile(r"(?i:https?)://[^\s/?#\[\]]+(?:[/?#]\S*)?")
+
+
 def check_url(value: Any) -> str:
     text = check_text(value)
+    if PLAIN_HTTP_URL.fullmatch(text):
+        return text
     try:
         parts = urlsplit(text)
     except ValueError:  # an unbalanced [ in the host: "Invalid IPv6 URL"

@@ -173,3 +173,16 @@ def test_one_sampled_paper_through_a_real_strict_build(tmp_path_factory, values)
     html = (root / "site" / "papers" / "hypothesis-paper.html").read_text(encoding="utf-8")
     article = html.split("<article", 1)[1].split("</article>", 1)[0]
     assert_shown_as_text("<article" + article + "</article>", paper)
+
+
+@SETTINGS
+@given(URL)
+def test_the_quick_link_check_accepts_only_what_urlsplit_accepts(text):
+    import re
+    from urllib.parse import urlsplit
+
+    from generator.schema import PLAIN_HTTP_URL
+
+    if PLAIN_HTTP_URL.fullmatch(text):
+        parts = urlsplit(text)
+        assert parts.scheme in ("http", "https") and parts.netloc and not re.search(r"\s", text)
