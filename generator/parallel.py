@@ -12,7 +12,7 @@ from typing import Callable, Iterator, Sequence, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 # Below this many items, starting processes costs more than it saves.
-PARALLEL_FROM = 2_000
+PARALLEL_FROM = 500
 # Callers put the longest jobs first: those go one per task so no worker is left with all of them;
 # the rest go in slices, so the cost of passing tasks and results stays small.
 SINGLES = 100
