@@ -66,3 +66,34 @@ def run_jobs(jobs: list[tuple[str, Callable[[], str]]], label: str) -> dict[str,
 
     texts = [text for batch in progress(parallel_map(_call, jobs), len(jobs), label) for text in batch]
     return {path: text for (path, _), text in zip(jobs, texts)}
+
+
+_background: Callable | None = None
+
+
+def _run_background():
+    return _background()
+
+
+def in_background(function: Callable[[], R]) -> Callable[[], R]:
+    """Start function() in a forked process; the returned call waits for its result.
+
+    Where fork is unavailable or there is one core, function() runs when its result is asked for.
+    """
+    global _background
+    if worker_count() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return function
+    _background = function
+    try:
+        pool = multiprocessing.get_context("fork").Pool(1)  # the worker is forked here, with _background set
+    finally:
+        _background = None
+    result = pool.apply_async(_run_background)
+
+    def wait() -> R:
+        try:
+            return result.get()
+        finally:
+            pool.terminate()
+            pool.join()
+    return wait

@@ -113,3 +113,23 @@ def test_no_progress_bar_without_a_terminal(fixture_project: Path):
                             capture_output=True, text=True, env={**os.environ, "CI": ""})
     assert result.returncode == 0, result.stderr
     assert "\r" not in result.stderr and "it/s" not in result.stderr
+
+
+def test_related_papers_found_on_another_core_equal_those_found_here(fixture_project: Path, monkeypatch):
+    import generator.themes as themes
+    from generator.content import load_catalog
+
+    catalog = load_catalog(Project(fixture_project))
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    forked = themes.theme_step(catalog.papers, catalog.config.themes, scalable_from=1)
+    monkeypatch.setattr(themes, "in_background", lambda function: function)
+    here = themes.theme_step(catalog.papers, catalog.config.themes, scalable_from=1)
+    assert forked.related == here.related
+    assert forked == here
+
+
+def test_a_failure_in_the_background_reaches_the_caller():
+    def fails():
+        raise ValueError("from the background")
+    with pytest.raises(ValueError, match="from the background"):
+        parallel.in_background(fails)()

@@ -10,6 +10,7 @@ step grows faster than the number of papers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Sequence
 
 from threadpoolctl import threadpool_limits
@@ -17,6 +18,7 @@ from threadpoolctl import threadpool_limits
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from generator.parallel import in_background
 from generator.schema import CuratedTheme, Paper, ThemesSection
 from generator.themes import clustering, curation, layout, naming, related
 from generator.themes.phrases import factorize
@@ -124,6 +126,9 @@ def sorted_step(papers: list[Paper], settings: ThemesSection, curated: Sequence[
              else tuple((t.slug, t.name, "") for t in kept))
     texts = read_texts(papers, [declared_text(name, description) for _, name, description in given])
     features = vectorize(papers, texts, scalable)
+    # Related papers need only the features: on long lists they are found on another core meanwhile.
+    find_related = partial(related_for_all, features, ids, settings, scalable)
+    related_result = in_background(find_related) if scalable else find_related
     if curated:
         plan = curated_plan(papers, curated, texts)
     elif kept:
@@ -131,11 +136,17 @@ def sorted_step(papers: list[Paper], settings: ThemesSection, curated: Sequence[
     else:
         plan = automatic_plan(features, settings, scalable)
     themes, term_keys = describe_themes(features, plan, ids)
+    placed = placements(features, plan, themes, term_keys, ids)
+    coords = layout.layout(features, ids, plan.labels, settings.seed, scalable)
+    return Grouping(themes, placed, related_result(), coords)
+
+
+def related_for_all(features: Features, ids: list[str], settings: ThemesSection,
+                    scalable: bool) -> dict[str, tuple[Related, ...]]:
+    """Every paper's related papers, with the nearest-neighbour search that suits the list's size."""
     neighbours = (related.nearest_scalable(features, settings.related, settings.seed) if scalable
                   else related.nearest(features, settings.related))
-    return Grouping(themes, placements(features, plan, themes, term_keys, ids),
-                    related_papers(features, ids, neighbours),
-                    layout.layout(features, ids, plan.labels, settings.seed, scalable))
+    return related_papers(features, ids, neighbours)
 
 
 def kept_lock(ids: list[str], lock: Sequence[LockedTheme]) -> tuple[LockedTheme, ...]:
