@@ -9,6 +9,7 @@ import datetime as dt
 import difflib
 import functools
 import itertools
+import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -242,11 +243,13 @@ class DuplicateIndex:
         for word in long:
             found.update(self.long_by_word.get(word, ()))
         bits, size, titles = word_bits(words), len(words), self.titles
+        # The overlap needed against each possible size, looked up rather than computed per candidate.
+        needed = [required_overlap(max(size, other)) for other in range(size + 1)]
         near = []
         for number in found:
             _, other_bits, other_size, _ = titles[number]
             shared = (bits & other_bits).bit_count()
-            if shared and shared >= required_overlap(size if size > other_size else other_size):
+            if shared and shared >= (needed[other_size] if other_size <= size else required_overlap(other_size)):
                 near.append(number)
         return sorted(near)
 
@@ -296,7 +299,21 @@ def word_bits(words: list[int]) -> int:
 
 
 def lcs_length(a: str, b: str) -> int:
-    """Length of the longest common subsequence of two strings (bit-parallel, Hyyrö 2004)."""
+    """Length of the longest common subsequence of two strings (bit-parallel, Hyyrö 2004).
+
+    A common prefix and suffix belong to some longest common subsequence, so they are counted and cut
+    off first: alike titles often share most of their beginning or end.
+    """
+    same = len(os.path.commonprefix((a, b)))
+    if same:
+        a, b = a[same:], b[same:]
+    end = len(os.path.commonprefix((a[::-1], b[::-1])))
+    if end:
+        a, b = a[:-end], b[:-end]
+    return same + end + _lcs_bits(a, b)
+
+
+def _lcs_bits(a: str, b: str) -> int:
     masks: dict[str, int] = {}
     for index, char in enumerate(a):
         masks[char] = masks.get(char, 0) | (1 << index)

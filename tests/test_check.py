@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from generator.checks import (
-    DuplicateIndex, find_duplicates, github_annotation, identifiers, normalize_title, vocabulary_problems,
+    DuplicateIndex, find_duplicates, github_annotation, identifiers, lcs_length, normalize_title, vocabulary_problems,
 )
 from generator.errors import Problem
 from generator.schema import Paper, VocabularyTag
@@ -338,3 +340,15 @@ def test_with_a_theme_lock_entries_the_lock_does_not_know_see_the_theme_they_joi
     suggestion_lines = [line for line in text.splitlines() if line.startswith("  ")]
     assert len(suggestion_lines) == 1
     assert suggestion_lines[0].startswith(f"  protein-folding-with-coevolution: {protein_theme} ")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("ab c", max_size=14), st.text("ab c", max_size=14))
+def test_the_longest_common_subsequence_bounds_difflib(a, b):
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            table[i + 1][j + 1] = table[i][j] + 1 if x == y else max(table[i][j + 1], table[i + 1][j])
+    assert lcs_length(a, b) == table[-1][-1]
+    if a or b:
+        assert difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() <= 2 * table[-1][-1] / (len(a) + len(b))
