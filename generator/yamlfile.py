@@ -51,7 +51,8 @@ class _Loader(_KeepImpossibleDates, yaml.SafeLoader):
     """The pure-Python loader: slow, but its syntax-error messages are the clearest."""
 
 
-# libyaml parses several times faster; it reads what the fast path gives up on, the pure-Python loader explains failures.
+# libyaml parses several times faster; it reads what the fast path gives up on, and the pure-Python
+# loader explains failures.
 class _FastLoader(_KeepImpossibleDates, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """The same loader on libyaml when PyYAML was built with it."""
 
@@ -201,7 +202,9 @@ def _collect_child_lines(node: yaml.Node, path: str, lines: dict, problems: list
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?$")
 # A plain scalar may not start with an indicator (the fast path also leaves '-', '?' and ':' to PyYAML).
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_ITEM = re.compile(r""" *(?:"([^"\\]*)"|'((?:[^']|'')*)'|([^ ,"'\[\]{}#:&*!|>%@`?-][^,"'\[\]{}#:]*?)) *(,|\] *$)""")
+# One item of a one-line flow list: double-quoted (no escapes), single-quoted or plain, then ',' or ']'.
+_FLOW_ITEM = re.compile(r""" *(?:"([^"\\]*)"|'((?:[^']|'')*)'|([^ ,"'\[\]{}#:&*!|>%@`?-][^,"'\[\]{}#:]*?))"""
+                        r""" *(,|\] *$)""")
 _STR = "tag:yaml.org,2002:str"
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _RESOLVER = yaml.resolver.Resolver()
@@ -292,7 +295,7 @@ class _SimpleReader:
         lines: dict[str, int] = {}
         while self.at < len(self.lines):
             line = self.lines[self.at]
-            if not line.strip() or line[0] == "#":
+            if not line.strip(" ") or line[0] == "#":
                 self.at += 1
                 continue
             match = _KEY_LINE.match(line)
@@ -352,7 +355,7 @@ class _SimpleReader:
         while self.at < len(self.lines):
             line = self.lines[self.at]
             stripped = line.lstrip(" ")
-            if not stripped.strip():
+            if not stripped.strip(" "):
                 self.at += 1
                 continue
             if not stripped.startswith("- "):

@@ -72,9 +72,9 @@ def test_any_values_written_as_yaml_load_or_get_problems(values):
 # ---------------------------------------------------------------------------------------------
 # Pages
 
-PAGE_TAGS = {"article", "h1", "h2", "h3", "div", "p", "span", "a", "ul", "li", "em", "strong", "code", "pre", "svg", "path",
-             "circle", "rect", "g", "title", "br", "blockquote", "ol", "hr", "math", "mi", "mn", "mo", "mrow", "msup",
-             "msub", "mfrac", "mtext", "semantics", "annotation", "mspace", "mover", "munder", "msqrt", "mroot",
+PAGE_TAGS = {"article", "h1", "h2", "h3", "div", "p", "span", "a", "ul", "li", "em", "strong", "code", "pre", "svg",
+             "path", "circle", "rect", "g", "title", "br", "blockquote", "ol", "hr", "math", "mi", "mn", "mo", "mrow",
+             "msup", "msub", "mfrac", "mtext", "semantics", "annotation", "mspace", "mover", "munder", "msqrt", "mroot",
              "mstyle", "mtable", "mtr", "mtd", "msubsup", "mpadded", "mphantom", "menclose", "line", "polyline",
              "h4", "h5", "h6", "details", "summary", "button", "textarea", "table", "thead", "tbody", "tr", "th", "td",
              "small", "sup", "sub", "nav", "section", "ellipse", "polygon", "text", "use", "defs", "symbol"}
