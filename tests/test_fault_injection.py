@@ -69,9 +69,15 @@ def page_making_fails(root: Path, monkeypatch) -> type:
 
 
 def disk_fills_while_writing_pages(root: Path, monkeypatch) -> type:
+    import builtins
+
     shutil.rmtree(root / "build")  # so every page is written again
-    monkeypatch.setattr(Path, "write_text", fail_after(3, OSError(errno.ENOSPC, "No space left on device"),
-                                                       Path.write_text))
+    full = OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(Path, "write_text", fail_after(3, full, Path.write_text))
+    writes = fail_after(3, full, builtins.open)
+    # The output module's own open() (a module global shadows the builtin) fails for writes only.
+    monkeypatch.setattr("generator.output.open", lambda file, mode="r", *args, **kwargs: (
+        writes if "w" in mode else builtins.open)(file, mode, *args, **kwargs), raising=False)
     return BuildError
 
 
