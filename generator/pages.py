@@ -104,6 +104,28 @@ class PaperView:
     edit_url: str | None
 
 
+@dataclass(frozen=True)
+class PaperRow:
+    """A paper as the all-papers table and the tag index list it (links relative to a top-level page)."""
+
+    href: str
+    title: str
+    year: int | str
+    added: str
+    theme: str
+    theme_href: str
+    colour: str
+    tags: list[tuple[str, str]]
+
+
+def paper_rows(papers: tuple[Paper, ...], theme_of: dict[str, Theme], colours: dict[str, str], url) -> dict[str, PaperRow]:
+    """Every paper's row by id, made once for both indexes."""
+    return {p.id: PaperRow(url(paper_path(p.id)), p.title, p.year or "", p.added.isoformat() if p.added else "",
+                           theme_of[p.id].name, url(theme_path(theme_of[p.id].slug)), colours[theme_of[p.id].slug],
+                           [(tag, url(f"{TAGS}#{tag_anchor(tag)}")) for tag in p.tags])
+            for p in papers}
+
+
 def code_label(url: str) -> str:
     """A short label for a code link: owner/repo on forges, else the host."""
     match = re.match(rf"https?://(?:www\.)?(?:{FORGES})/([^/]+/[^/#?]+)", url)
@@ -202,14 +224,22 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
     positions = map_positions(grouping)
     neighbours = neighbour_themes(grouping)
 
+    def rows() -> dict[str, PaperRow]:  # both index pages sit at the top level, so they share their rows
+        return paper_rows(catalog.papers, theme_of, common["colours"], renderer.linker(ALL_PAPERS))
+
     def all_papers() -> str:
-        return renderer.render("all-papers.md", ALL_PAPERS, papers=catalog.papers, **common)
+        by_title = sorted(catalog.papers, key=lambda p: p.title.lower())  # as Jinja's sort filter did
+        table = rows()
+        return renderer.render("all-papers.md", ALL_PAPERS, papers=catalog.papers,
+                               rows=[table[p.id] for p in by_title], **common)
 
     def themes_index() -> str:
         return renderer.render("themes.md", THEMES, themes=grouping.themes, paper_count=len(catalog.papers), **common)
 
     def tags() -> str:
-        return renderer.render("tags.md", TAGS, tags=tag_index(catalog.papers), **common)
+        table = rows()
+        return renderer.render("tags.md", TAGS, tags=[(tag, [table[p.id] for p in papers])
+                                                      for tag, papers in tag_index(catalog.papers)], **common)
 
     def home() -> str:
         return renderer.render("home.md", HOME, config=catalog.config, themes=grouping.themes,
