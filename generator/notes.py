@@ -2,7 +2,7 @@
 
 Pure: Markdown text in, HTML out. Notes arrive by pull request like any entry text, so they
 are treated as untrusted: no raw HTML, no images (they would fetch from other hosts), and
-links only to http(s) addresses or relative paths (pages of this site); then nh3 cleans the
+links only to absolute http(s) addresses; then nh3 cleans the
 result against an allow-list, so a gap in either layer is not enough.
 """
 from __future__ import annotations
@@ -17,7 +17,9 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-SAFE_HREF = re.compile(r"^(?:https?://[^\s]+|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)[^\s]*)$")
+# Only absolute http(s) addresses, as in every link field: a relative path in a note would make entry
+# text a link target inside the site.
+SAFE_HREF = re.compile(r"^https?://[^\s/?#]+(?:[/?#][^\s]*)?$", re.IGNORECASE)
 
 
 def followed_href(href: str) -> str:
@@ -31,7 +33,7 @@ def followed_href(href: str) -> str:
 
 
 def safe_href(href: str) -> bool:
-    """An http(s) address or a relative path; never javascript:, data:, mailto: or protocol-relative."""
+    """An absolute http(s) address; never a relative path, javascript:, data:, mailto: or protocol-relative."""
     followed = followed_href(href)
     return bool(SAFE_HREF.match(followed.strip())) and not re.search(r"[\x00-\x1f\x7f]", followed)
 

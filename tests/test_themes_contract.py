@@ -66,3 +66,10 @@ def test_themes_json_on_a_project_outside_the_repo(fixture_project: Path):
     assert [slug for slug, score in placement["suggestions"]][0] == theme["slug"]
     assert all(isinstance(score, float) for _, score in placement["suggestions"])
     assert len(data["papers"]) == 12
+
+
+def test_a_theme_named_like_a_windows_device_gets_a_slug_that_is_a_safe_file_name():
+    from generator.themes.naming import slug_for
+
+    assert slug_for("Con", set()) == "con-theme"
+    assert slug_for("NUL", {"nul-theme"}) == "nul-theme-2"

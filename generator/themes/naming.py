@@ -13,6 +13,7 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
+from generator.schema import RESERVED_NAMES
 from generator.themes.features import Features
 from generator.themes.phrases import factorize
 
@@ -191,6 +192,8 @@ def capitalise(text: str) -> str:
 def slug_for(name: str, taken: set[str]) -> str:
     """A URL slug from a name, unique among `taken`."""
     base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].strip("-") or "theme"
+    if base in RESERVED_NAMES:  # a slug is a file name (themes/<slug>.md): never a Windows device name
+        base = f"{base}-theme"
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
