@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 from generator.contribute import PAGE as CONTRIBUTE, contribute_page, contributing_text
 from generator.content import Catalog, load_catalog
@@ -63,6 +64,10 @@ def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]
 def build(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:
     """Generate the pages, then render them with MkDocs into site/."""
     catalog, grouping = generate(project, strict=strict)
+    # Everything made so far lives until the end: moved out of the collector's sight, it is not
+    # walked again at every collection MkDocs triggers (on 10,000 papers that cost it about a fifth).
+    gc.collect()
+    gc.freeze()
     with mkdocs_progress(sum(1 for _ in project.docs_dir.rglob("*.md"))):
         render_site(project, content_date(catalog))
     return catalog, grouping

@@ -62,6 +62,8 @@ def serve_config(project: Project) -> str:
     """A preview config: the generated one plus this hook and watches on the content and site config."""
     config = yaml.safe_load(project.mkdocs_file.read_text(encoding="utf-8"))
     config["hooks"] = [os.path.abspath(__file__)]
+    # The preview is served over http: the offline plugin's copies for file:// only slow each rebuild.
+    config["plugins"] = [plugin for plugin in config["plugins"] if plugin != "offline"]
     config["watch"] = [str(project.content_dir), str(project.config_file)]
     path = project.build_dir / "mkdocs.serve.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
