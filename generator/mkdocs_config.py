@@ -55,8 +55,8 @@ def mkdocs_config(config: SiteConfig, project: Project, nav: list) -> dict:
 
 # Material writes some config strings into pages as they are (the logo's aria-label, meta tags, the
 # copyright, which it treats as HTML) and escapes them elsewhere (<title>). Escaping what could end
-# an attribute or open a tag keeps them text everywhere; a name holding <, > or " then shows those
-# escaped once too often in the browser's title bar, a fair price for a name that cannot inject.
+# an attribute or open a tag keeps them text everywhere (theme/overrides/main.html prints the site
+# name into <title> as it is, so it is not escaped twice there).
 def theme_text(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
