@@ -11,6 +11,7 @@ from generator.content import load_catalog
 from generator.project import Project
 from generator.schema import CuratedTheme, ThemesSection
 from generator.themes import grouping_json, locked_themes, theme_step
+from generator.themes import related
 from generator.themes.clustering import scalable_count
 
 SETTINGS = ThemesSection()
@@ -32,8 +33,11 @@ def variants(papers, copies: int = COPIES, seed: int = 0):
     return made
 
 
-@pytest.fixture
-def many(fixture_project: Path):
+@pytest.fixture(params=["exact shortlist", "cell shortlist"])
+def many(request, fixture_project: Path, monkeypatch):
+    """A few hundred papers; related papers shortlisted against all papers, or in the nearest cells."""
+    if request.param == "cell shortlist":
+        monkeypatch.setattr(related, "EXACT_SHORTLIST_UP_TO", 0)
     return variants(load_catalog(Project(fixture_project)).papers)
 
 

@@ -21,6 +21,10 @@ PROBES = 6
 CELL_RESTARTS = 1
 # Candidates per related paper shown that are scored with the full (TF-IDF + latent) similarity.
 SHORTLIST = 2
+# Up to this many papers every paper is compared with all others in the latent view (a few tenths of
+# a second): cells would save little there, and an edit that moves a cell boundary would change the
+# related papers of hundreds of pages, which the live preview then has to rebuild.
+EXACT_SHORTLIST_UP_TO = 4_000
 
 
 def nearest(features: Features, limit: int) -> list[list[tuple[int, float]]]:
@@ -60,6 +64,8 @@ def nearest_scalable(features: Features, limit: int, seed: int) -> list[list[tup
 def shortlist(features: Features, take: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """For every paper (rows, n x take), the `take` others closest in the latent view among nearby cells."""
     n = features.latent.shape[0]
+    if n <= EXACT_SHORTLIST_UP_TO:
+        return exact_shortlist(features, take)
     cells = mini_batch_kmeans(features.latent, max(1, min(n, int(np.ceil(np.sqrt(n))))), seed, CELL_RESTARTS)
     centres = normalize(cells.cluster_centers_)
     closeness = centres @ centres.T
@@ -78,6 +84,18 @@ def shortlist(features: Features, take: int, seed: int) -> tuple[np.ndarray, np.
         block = features.latent[rows] @ features.latent[pool].T
         block[np.arange(len(rows)), np.searchsorted(pool, rows)] = -np.inf
         found[rows] = pool[np.argpartition(-block, take - 1, axis=1)[:, :take]]
+    return np.repeat(np.arange(n)[:, None], take, axis=1), found
+
+
+def exact_shortlist(features: Features, take: int) -> tuple[np.ndarray, np.ndarray]:
+    """shortlist() against every paper, in blocks of rows (never an n x n matrix at once)."""
+    n = features.latent.shape[0]
+    found = np.zeros((n, take), dtype=np.int64)
+    for start in range(0, n, BLOCK_ROWS):
+        rows = np.arange(start, min(start + BLOCK_ROWS, n))
+        block = features.latent[rows] @ features.latent.T
+        block[np.arange(len(rows)), rows] = -np.inf
+        found[rows] = np.argpartition(-block, take - 1, axis=1)[:, :take]
     return np.repeat(np.arange(n)[:, None], take, axis=1), found
 
 
