@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from generator.paths import FEED, LIST_BIB, PAPERS_JSON, built, paper_path, theme_bib_path
 from generator.schema import Paper, SiteSection, declared_fields
-from generator.themes import Grouping, Theme
+from generator.themes import Grouping
 
 FEED_SIZE = 20
 BIBTEX_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
@@ -137,7 +137,7 @@ def bibtex_file(paper_ids: Iterable[str], entries: dict[str, str]) -> str:
     return "\n\n".join(entries[pid] for pid in paper_ids) + "\n"
 
 
-def paper_record(paper: Paper, grouping: Grouping, themes: dict[str, Theme], names: list[str]) -> dict:
+def paper_record(paper: Paper, grouping: Grouping, names: list[str]) -> dict:
     """One paper for papers.json: every declared field (`names`), its page, theme and related papers."""
     record = {"id": paper.id, "page": built(paper_path(paper.id))}
     for name in names:
@@ -145,7 +145,7 @@ def paper_record(paper: Paper, grouping: Grouping, themes: dict[str, Theme], nam
         record[name] = value.isoformat() if hasattr(value, "isoformat") else (
             list(value) if isinstance(value, tuple) else value)
     placement = grouping.placements[paper.id]
-    theme = themes[placement.theme]
+    theme = grouping.theme(placement.theme)
     record["theme"] = {"slug": theme.slug, "name": theme.name, "pinned": placement.pinned}
     record["related"] = [{"id": r.id, "score": r.score, "terms": list(r.terms)}
                          for r in grouping.related.get(paper.id, ())]
@@ -154,13 +154,12 @@ def paper_record(paper: Paper, grouping: Grouping, themes: dict[str, Theme], nam
 
 def papers_json(papers: Iterable[Paper], grouping: Grouping, site: SiteSection) -> str:
     """papers.json: the site, its themes and every paper, in a stable order (compact: it is for programs)."""
-    themes = {t.slug: t for t in grouping.themes}
     names = [declaration.name for declaration in declared_fields(Paper)]
     data = {
         "site": {"name": site.name, "description": site.description, "url": site.url},
         "themes": [{"slug": t.slug, "name": t.name, "description": t.description, "terms": list(t.terms),
                     "papers": list(t.papers)} for t in grouping.themes],
-        "papers": [paper_record(p, grouping, themes, names) for p in sorted(papers, key=lambda p: p.id)],
+        "papers": [paper_record(p, grouping, names) for p in sorted(papers, key=lambda p: p.id)],
     }
     # Without indent, json uses its C encoder: about ten times faster on long lists.
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"

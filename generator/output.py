@@ -31,28 +31,6 @@ def refuse_linked_outputs(project: Project) -> None:
         recover_swap(folder)
 
 
-def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
-    """Replace a folder with exactly these files (so removed entries leave no stale pages)."""
-    staging = root.with_name(root.name + ".tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        for rel, content in sorted(files.items()):
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
-    except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError(f"could not write {root.name}/ ({error.strerror or error}); site/ was left as it "
-                         "was") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    swap_in(staging, root)
-
-
 def write_changed(root: Path, files: dict[str, str]) -> list[str]:
     """Write only files whose text changed and drop stale ones (keeps live reload from looping)."""
     try:

@@ -189,8 +189,7 @@ def neighbour_themes(grouping: Grouping, limit: int = NEIGHBOUR_COUNT) -> dict[s
                 crossings[a][b] += 1
                 crossings[b][a] += 1
     order = {t.slug: i for i, t in enumerate(grouping.themes)}
-    themes = {t.slug: t for t in grouping.themes}
-    return {slug: [(themes[other], n) for other, n in
+    return {slug: [(grouping.theme(other), n) for other, n in
                    sorted(counts.items(), key=lambda item: (-item[1], order[item[0]]))[:limit]]
             for slug, counts in crossings.items()}
 
@@ -215,8 +214,7 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
     """Every generated page as (docs-relative path, a call that renders its Markdown); `bibtex` holds each
     paper's entry by id. The calls are independent, so a long list can render them on every core."""
     papers = {p.id: p for p in catalog.papers}
-    themes = {t.slug: t for t in grouping.themes}
-    theme_of = {pid: themes[place.theme] for pid, place in grouping.placements.items()}
+    theme_of = {pid: grouping.theme(place.theme) for pid, place in grouping.placements.items()}
     common = dict(paper_path=paper_path, theme_path=theme_path, colours=theme_colours(grouping),
                   exports=exports(grouping), tags_path=TAGS, tag_anchor=tag_anchor, code_link=code_link,
                   excerpt=excerpt, math=text_with_math, theme_of=theme_of, site=catalog.config.site)

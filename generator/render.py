@@ -99,10 +99,7 @@ class Renderer:
 
     def linker(self, page_path: str, built: bool = True):
         """url(target) for a page; pages of one folder share their links (each paper is linked from several)."""
-        key = (posixpath.dirname(page_path), built)
-        if key not in self.links:
-            self.links[key] = {}
-        links = self.links[key]
+        links = self.links.setdefault((posixpath.dirname(page_path), built), {})
 
         def url(target: str) -> str:
             if target not in links:

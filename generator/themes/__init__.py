@@ -10,7 +10,7 @@ step grows faster than the number of papers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import Sequence
 
 from threadpoolctl import threadpool_limits
@@ -80,7 +80,12 @@ class Grouping:
     coords: dict[str, tuple[float, float]]
 
     def theme(self, slug: str) -> Theme:
-        return next(t for t in self.themes if t.slug == slug)
+        return self.by_slug[slug]
+
+    @cached_property
+    def by_slug(self) -> dict[str, Theme]:
+        """Each theme by its slug (pages look one up for every paper)."""
+        return {t.slug: t for t in self.themes}
 
 
 @dataclass(frozen=True)
