@@ -13,6 +13,7 @@ from generator.pages import excerpt, navigation, page_jobs
 from generator.parallel import run_jobs
 from generator.progress import mkdocs_progress
 from generator.project import Project
+from generator.memo import PreviewMemo
 from generator.render import Renderer
 from generator.themelock import read_lock
 from generator.themes import Grouping, group_papers
@@ -26,12 +27,17 @@ def group(catalog: Catalog, project: Project | None = None) -> Grouping:
     return group_papers(catalog.papers, catalog.config.themes, catalog.curated, lock)
 
 
-def generated_files(project: Project, catalog: Catalog, grouping: Grouping) -> dict[str, str]:
-    """Every file of build/docs, in memory: the pages, then the exports MkDocs copies as they are."""
+def generated_files(project: Project, catalog: Catalog, grouping: Grouping,
+                    memo: PreviewMemo | None = None) -> dict[str, str]:
+    """Every file of build/docs, in memory: the pages, then the exports MkDocs copies as they are.
+
+    With a memo (the live preview) pages are rendered here, reusing those whose inputs did not change;
+    without one, a long list is rendered on every core.
+    """
     bibtex = bibtex_entries(catalog.papers)
-    jobs = page_jobs(catalog, grouping, Renderer(project.theme_dir / "pages"), bibtex)
+    jobs = page_jobs(catalog, grouping, Renderer(project.theme_dir / "pages", memo and memo.pages), bibtex)
     jobs += export_jobs(list(catalog.papers), grouping, catalog.config.site, excerpt, bibtex)
-    files = run_jobs(jobs, "Writing pages")
+    files = run_jobs(jobs, "Writing pages", parallel=memo is None)
     files[CONTRIBUTE] = contribute_page(contributing_text(project), catalog.config.site)
     return files
 
@@ -41,11 +47,14 @@ def content_date(catalog: Catalog) -> dt.date:
     return max((p.added for p in catalog.papers if p.added), default=FALLBACK_DATE)
 
 
-def gather(project: Project, strict: bool = False) -> tuple[Catalog, Grouping, dict[str, str]]:
-    """Every stage before writing: load and validate, group into themes, make the pages in memory."""
-    catalog = load_catalog(project, strict=strict)
+def gather(project: Project, strict: bool = False,
+           memo: PreviewMemo | None = None) -> tuple[Catalog, Grouping, dict[str, str]]:
+    """Every stage before writing: load and validate, group into themes, make the pages in memory.
+
+    The live preview passes its memo, to reuse the entries and pages an edit did not change."""
+    catalog = load_catalog(project, strict=strict, memo=memo and memo.entries)
     grouping = group(catalog, project)
-    return catalog, grouping, generated_files(project, catalog, grouping)
+    return catalog, grouping, generated_files(project, catalog, grouping, memo)
 
 
 def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:

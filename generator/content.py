@@ -19,6 +19,7 @@ from typing import Any
 
 from generator import checks
 from generator.errors import ContentError, Problem
+from generator.memo import RoundMemo
 from generator.project import Project
 from generator.schema import (
     RESERVED_NAMES, SLUG_RE, CuratedTheme, Invalid, Paper, SiteConfig, VocabularyTag, check_value, config_sections,
@@ -265,8 +266,11 @@ def _read_bytes(path: str) -> bytes:
         os.close(fd)
 
 
-def load_papers(project: Project) -> tuple[tuple[Paper, ...], dict[str, dict[str, int]], list[Problem]]:
-    """Read and validate every content/papers/*.yml, in id order; also the line of each key, by id."""
+def load_papers(project: Project,
+                memo: RoundMemo | None = None) -> tuple[tuple[Paper, ...], dict[str, dict[str, int]], list[Problem]]:
+    """Read and validate every content/papers/*.yml, in id order; also the line of each key, by id.
+
+    Given a memo (the live preview), an entry whose file name and text are unchanged is not validated again."""
     papers, lines, problems = [], {}, []
     papers_rel = project.relative(project.papers_dir)
     if not project.papers_dir.is_dir():
@@ -295,7 +299,10 @@ def load_papers(project: Project) -> tuple[tuple[Paper, ...], dict[str, dict[str
         problems += read_problems
         if text is None:
             continue
-        paper, entry_problems, doc = _paper_and_document(text, rel, stem)
+        if memo is None:
+            paper, entry_problems, doc = _paper_and_document(text, rel, stem)
+        else:
+            paper, entry_problems, doc = memo.get((text, rel, stem), functools.partial(_paper_and_document, text, rel, stem))
         problems += entry_problems
         if paper is not None:
             papers.append(paper)
@@ -375,10 +382,10 @@ class Inspection:
         return [p for p in self.problems if p.is_error or strict]
 
 
-def inspect_content(project: Project) -> Inspection:
+def inspect_content(project: Project, memo: RoundMemo | None = None) -> Inspection:
     """Read and check all content without failing: the shared first step of build, check and add."""
     with _no_cycle_collection():
-        return _inspect_content(project)
+        return _inspect_content(project, memo)
 
 
 @contextlib.contextmanager
@@ -394,11 +401,11 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def _inspect_content(project: Project) -> Inspection:
+def _inspect_content(project: Project, memo: RoundMemo | None) -> Inspection:
     config, problems = load_config(project)
     curated, curated_problems = load_curated(project)
     vocabulary, vocabulary_problems = load_vocabulary(project)
-    papers, lines, paper_problems = load_papers(project)
+    papers, lines, paper_problems = load_papers(project, memo)
     problems += curated_problems + vocabulary_problems + paper_problems
     theme_lines = {paper_id: key_lines["theme"] for paper_id, key_lines in lines.items() if "theme" in key_lines}
     problems += pin_problems(papers, curated, project.relative(project.themes_file), theme_lines)
@@ -410,9 +417,9 @@ def _inspect_content(project: Project) -> Inspection:
     return Inspection(config, papers, tuple(curated), tuple(vocabulary), lines, tuple(sorted(problems)))
 
 
-def load_catalog(project: Project, strict: bool = False) -> Catalog:
+def load_catalog(project: Project, strict: bool = False, memo: RoundMemo | None = None) -> Catalog:
     """Load and validate all content; raises ContentError listing every problem found."""
-    inspection = inspect_content(project)
+    inspection = inspect_content(project, memo)
     if inspection.failing(strict):
         raise ContentError(list(inspection.problems))
     return Catalog(inspection.config, inspection.papers, inspection.curated, inspection.problems)

@@ -215,46 +215,47 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
     paper's entry by id. The calls are independent, so a long list can render them on every core."""
     papers = {p.id: p for p in catalog.papers}
     theme_of = {pid: grouping.theme(place.theme) for pid, place in grouping.placements.items()}
-    common = dict(paper_path=paper_path, theme_path=theme_path, colours=theme_colours(grouping),
-                  exports=exports(grouping), tags_path=TAGS, tag_anchor=tag_anchor, code_link=code_link,
-                  excerpt=excerpt, math=text_with_math, theme_of=theme_of, site=catalog.config.site)
+    colours = theme_colours(grouping)
+    renderer.share(paper_path=paper_path, theme_path=theme_path, colours=colours, exports=exports(grouping),
+                   tags_path=TAGS, tag_anchor=tag_anchor, code_link=code_link, excerpt=excerpt, math=text_with_math,
+                   site=catalog.config.site)
     titles = {p.id: p.title for p in catalog.papers}
     positions = map_positions(grouping)
     neighbours = neighbour_themes(grouping)
 
     def rows() -> dict[str, PaperRow]:  # both index pages sit at the top level, so they share their rows
-        return paper_rows(catalog.papers, theme_of, common["colours"], renderer.linker(ALL_PAPERS))
+        return paper_rows(catalog.papers, theme_of, colours, renderer.linker(ALL_PAPERS))
 
     def all_papers() -> str:
         by_title = sorted(catalog.papers, key=lambda p: p.title.lower())  # as Jinja's sort filter did
         table = rows()
-        return renderer.render("all-papers.md", ALL_PAPERS, papers=catalog.papers,
-                               rows=[table[p.id] for p in by_title], **common)
+        return renderer.render("all-papers.md", ALL_PAPERS, rows=[table[p.id] for p in by_title])
 
     def themes_index() -> str:
-        return renderer.render("themes.md", THEMES, themes=grouping.themes, paper_count=len(catalog.papers), **common)
+        return renderer.render("themes.md", THEMES, themes=grouping.themes, paper_count=len(catalog.papers))
 
     def tags() -> str:
         table = rows()
         return renderer.render("tags.md", TAGS, tags=[(tag, [table[p.id] for p in papers])
-                                                      for tag, papers in tag_index(catalog.papers)], **common)
+                                                      for tag, papers in tag_index(catalog.papers)])
 
     def home() -> str:
+        recent = recently_added(catalog.papers, RECENT_COUNT)
         return renderer.render("home.md", HOME, config=catalog.config, themes=grouping.themes,
-                               paper_count=len(catalog.papers), recent=recently_added(catalog.papers, RECENT_COUNT),
+                               paper_count=len(catalog.papers), recent=[(p, theme_of[p.id]) for p in recent],
                                map=map_model(grouping, titles, positions),
-                               tag_count=len({t for p in catalog.papers for t in p.tags}), **common)
+                               tag_count=len({t for p in catalog.papers for t in p.tags}))
 
     def theme_page(theme: Theme) -> str:
         return renderer.render("theme.md", theme_path(theme.slug), theme=theme,
                                papers=[papers[i] for i in theme.papers], neighbours=neighbours[theme.slug],
-                               map=map_model(grouping, titles, positions, highlight=theme.slug), **common)
+                               map=map_model(grouping, titles, positions, highlight=theme.slug))
 
     def paper_page(paper: Paper) -> str:
         path = paper_path(paper.id)
-        view = paper_view(paper, grouping, papers, theme_of, common["colours"], renderer.linker(path),
+        view = paper_view(paper, grouping, papers, theme_of, colours, renderer.linker(path),
                           bibtex[paper.id], catalog.config.site)
-        return renderer.render("paper.md", path, paper=paper, theme=theme_of[paper.id], view=view, **common)
+        return renderer.render("paper.md", path, paper=paper, theme=theme_of[paper.id], view=view)
 
     # The longest pages first, so on several cores they do not finish last.
     return ([(ALL_PAPERS, all_papers), (TAGS, tags), (HOME, home), (THEMES, themes_index)]

@@ -39,12 +39,14 @@ def slice_bounds(count: int) -> list[tuple[int, int]]:
     return singles + [(start, min(start + SLICE, count)) for start in range(len(singles), count, SLICE)]
 
 
-def parallel_map(function: Callable[[T], R], items: Sequence[T]) -> Iterator[list[R]]:
-    """`function` over `items`, yielded slice by slice in order (so a caller can show progress)."""
+def parallel_map(function: Callable[[T], R], items: Sequence[T], parallel: bool = True) -> Iterator[list[R]]:
+    """`function` over `items`, yielded slice by slice in order (so a caller can show progress);
+    `parallel=False` keeps every call in this process (so it can change this process's state)."""
     global _job
     workers = worker_count()
     slices = slice_bounds(len(items))
-    if len(items) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if (not parallel or len(items) < PARALLEL_FROM or workers < 2
+            or "fork" not in multiprocessing.get_all_start_methods()):
         for start, stop in slices:
             yield [function(item) for item in items[start:stop]]
         return
@@ -60,11 +62,12 @@ def _call(job: tuple[str, Callable[[], str]]) -> str:
     return job[1]()
 
 
-def run_jobs(jobs: list[tuple[str, Callable[[], str]]], label: str) -> dict[str, str]:
-    """Run (path, make text) jobs, on every core for long lists, with a progress bar on a terminal."""
+def run_jobs(jobs: list[tuple[str, Callable[[], str]]], label: str, parallel: bool = True) -> dict[str, str]:
+    """Run (path, make text) jobs, on every core for long lists unless told otherwise, with a progress
+    bar on a terminal."""
     from generator.progress import progress
 
-    texts = [text for batch in progress(parallel_map(_call, jobs), len(jobs), label) for text in batch]
+    texts = [text for batch in progress(parallel_map(_call, jobs, parallel), len(jobs), label) for text in batch]
     return {path: text for (path, _), text in zip(jobs, texts)}
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import posixpath
 import re
 from functools import lru_cache
@@ -10,6 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from generator.memo import RoundMemo
 from generator.paths import built as built_path
 
 # Characters Python-Markdown (with the extensions we enable) gives meaning to; a backslash makes them literal.
@@ -84,18 +86,43 @@ def icon_markup() -> dict[str, Markup]:
     return {name: Markup(f'<span class="rl-icon rl-icon-{name}" aria-hidden="true"></span>') for name in ICON_NAMES}
 
 
-class Renderer:
-    """Renders page templates with a `url(target)` helper relative to the page being written."""
+def inputs_key(template: str, page_path: str, context: dict) -> bytes:
+    """Everything a page is made of, as bytes (functions pickle by name, data by value)."""
+    return pickle.dumps((template, page_path, sorted(context.items())), protocol=pickle.HIGHEST_PROTOCOL)
 
-    def __init__(self, templates_dir: Path):
+
+class Renderer:
+    """Renders page templates with a `url(target)` helper relative to the page being written.
+
+    Given a memo, a page whose template, path and context equal those of the previous round is
+    not rendered again (templates are read once per Renderer, so they cannot change within it).
+    """
+
+    def __init__(self, templates_dir: Path, memo: RoundMemo | None = None):
         self.env = make_environment(templates_dir)
         self.env.globals["icons"] = icon_markup()
         self.links: dict[tuple[str, bool], dict[str, str]] = {}
+        self.memo = memo
+        self.shared: dict = {}
+        self.shared_key = b""
+
+    def share(self, **context) -> None:
+        """Context every page gets (its inputs are keyed once, not with every page)."""
+        self.shared = context
+        if self.memo is not None:
+            self.shared_key = inputs_key("", "", context)
 
     def render(self, template: str, page_path: str, **context) -> str:
+        if self.memo is None:
+            return self._render(template, page_path, context)
+        return self.memo.get((self.shared_key, inputs_key(template, page_path, context)),
+                             lambda: self._render(template, page_path, context))
+
+    def _render(self, template: str, page_path: str, context: dict) -> str:
         url = self.linker(page_path, built=True)
         md_url = self.linker(page_path, built=False)
-        return self.env.get_template(template).render(url=url, md_url=md_url, page_path=page_path, **context)
+        return self.env.get_template(template).render(url=url, md_url=md_url, page_path=page_path,
+                                                      **self.shared, **context)
 
     def linker(self, page_path: str, built: bool = True):
         """url(target) for a page; pages of one folder share their links (each paper is linked from several)."""

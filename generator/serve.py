@@ -15,6 +15,7 @@ from generator.errors import ContentError
 from generator.output import write_changed
 from generator.pages import navigation
 from generator.project import Project
+from generator.memo import PreviewMemo
 
 PROJECT_ENV = "READINGLIST_PROJECT"
 log = logging.getLogger("mkdocs.readinglist")
@@ -28,10 +29,12 @@ def regenerate(project: Project, previous_nav: list | None = None) -> list | Non
     changed. On bad content, log every problem and keep the previous pages (None).
     """
     try:
-        _, grouping, files = gather(project)
+        _, grouping, files = gather(project, memo=_memo)
     except ContentError as error:
         log.error(error.format_message())
         return None
+    finally:
+        _memo.next_round()
     changed = write_changed(project.docs_dir, files)
     nav = navigation(grouping)
     if previous_nav is not None and nav != previous_nav:
@@ -56,8 +59,10 @@ def on_pre_build(config, **kwargs) -> None:
         config["nav"] = _last_nav["nav"] = nav
 
 
-# The navigation of the previous preview build (the hook module lives as long as the server).
+# The navigation of the previous preview build, and what it computed (the hook module lives as
+# long as the server).
 _last_nav: dict[str, list] = {}
+_memo = PreviewMemo()
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -82,6 +87,14 @@ def on_env(env, config, files, **kwargs):
     again each time cost about a second of every preview update."""
     env.bytecode_cache = _compiled_templates
     return env
+
+
+def on_serve(server, config, builder, **kwargs):
+    """MkDocs hook: watch the content, not build/docs. The hook itself writes build/docs before each
+    rebuild; watching it made every edit cost a second, useless rebuild, and MkDocs' polling watcher
+    spent time scanning every generated page twice a second."""
+    server.unwatch(config.docs_dir)
+    return server
 
 
 def serve_config(project: Project) -> str:

@@ -44,3 +44,93 @@ def test_the_preview_config_watches_content_and_site_config(fixture_project: Pat
     config = yaml.safe_load(Path(serve_config(project)).read_text())
     assert config["watch"] == [str(project.content_dir), str(project.config_file)]
     assert config["hooks"][0].endswith("generator/serve.py")
+
+
+def test_unchanged_pages_are_not_rendered_again_and_an_edit_is(fixture_project: Path, monkeypatch):
+    from generator.build import gather
+    from generator.memo import PreviewMemo
+    from generator.render import Renderer
+
+    project = Project(fixture_project)
+    fresh = gather(project)[2]
+    memo = PreviewMemo()
+    gather(project, memo=memo)
+    memo.next_round()
+    rendered = []
+    real_render = Renderer._render
+    monkeypatch.setattr(Renderer, "_render", lambda self, template, path, context:
+                        rendered.append(path) or real_render(self, template, path, context))
+
+    _, _, files = gather(project, memo=memo)
+    assert rendered == []
+    assert files == fresh  # the memo gives what rendering afresh gives
+
+    memo.next_round()
+    entry = project.papers_dir / "protein-design-by-diffusion.yml"
+    entry.write_text(entry.read_text() + "notes: Seen LIVE in the preview.\n")  # notes show on its page only
+    _, _, files = gather(project, memo=memo)
+    assert [path for path in rendered if path.startswith("papers/")] == ["papers/protein-design-by-diffusion.md"]
+    assert "all-papers.md" not in rendered and "tags.md" not in rendered  # they show no notes
+    assert "Seen LIVE" in files["papers/protein-design-by-diffusion.md"]
+
+
+def test_the_memo_keeps_only_what_the_last_round_used():
+    from generator.memo import RoundMemo
+
+    memo = RoundMemo()
+    assert memo.get("a", lambda: 1) == 1
+    memo.next_round()
+    assert memo.get("a", lambda: 2) == 1  # remembered from the previous round
+    assert memo.get("b", lambda: 3) == 3
+    memo.next_round()
+    memo.next_round()
+    assert memo.get("a", lambda: 4) == 4  # two rounds unused: forgotten
+
+
+def test_the_live_preview_shows_an_edit_after_one_rebuild(fixture_project: Path, tmp_path: Path):
+    """The real `readinglist serve`: an edit shows on its page, and writing the generated pages does not
+    set off a second rebuild (the preview watches the content, not build/docs)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log_path = tmp_path / "serve.log"
+    url = f"http://127.0.0.1:{port}/papers/protein-design-by-diffusion.html"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    def wait_for(condition, seconds: float = 90) -> bool:
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if condition():
+                return True
+            time.sleep(0.2)
+        return False
+
+    with open(log_path, "w") as log:
+        server = subprocess.Popen([str(Path(sys.executable).parent / "readinglist"), "serve", "--project",
+                                   str(fixture_project), "--dev-addr", f"127.0.0.1:{port}"], stdout=log, stderr=log,
+                                  env={**os.environ, "CI": "1"})
+    try:
+        assert wait_for(lambda: "Protein design by diffusion" in page()), log_path.read_text()
+        time.sleep(1.5)
+        builds_before = log_path.read_text().count("Building documentation")
+        entry = fixture_project / "content" / "papers" / "protein-design-by-diffusion.yml"
+        entry.write_text(entry.read_text().replace("Protein design by diffusion", "Protein design by LIVE diffusion"))
+        assert wait_for(lambda: "LIVE diffusion" in page()), log_path.read_text()
+        time.sleep(2)  # time enough for a second rebuild to start, were one set off
+        assert log_path.read_text().count("Building documentation") == builds_before + 1, log_path.read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
