@@ -55,9 +55,10 @@ def peak_memory_mb() -> float:
 
 def measure_stages(root: Path, render: bool) -> dict:
     """Each stage in turn in this process: seconds and peak memory (main process; page workers apart)."""
+    import gc
     import resource
 
-    from generator.build import content_date, generated_files, group
+    from generator.build import collector_skips_what_exists, content_date, generated_files, group
     from generator.content import load_catalog
     from generator.mkdocs_config import mkdocs_config
     from generator.output import render_site, write_changed, write_mkdocs_config
@@ -75,8 +76,10 @@ def measure_stages(root: Path, render: bool) -> dict:
         return value
 
     catalog = stage("load", lambda: load_catalog(project))
-    grouping = stage("themes", lambda: group(catalog, project))
-    files = stage("pages", lambda: generated_files(project, catalog, grouping))
+    with collector_skips_what_exists():  # as `gather` does
+        grouping = stage("themes", lambda: group(catalog, project))
+        gc.freeze()
+        files = stage("pages", lambda: generated_files(project, catalog, grouping))
 
     def write():
         write_changed(project.docs_dir, files)

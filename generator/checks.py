@@ -18,6 +18,7 @@ from typing import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from generator.errors import Problem
+from generator.parallel import parallel_map
 from generator.schema import Paper, VocabularyTag
 
 # Two titles at least this alike (difflib ratio of their normalized forms) are near duplicates.
@@ -196,8 +197,10 @@ class DuplicateIndex:
         first = words[:tolerance(size) + 1]
         return groups, first if size <= SHORT_TITLE_WORDS else [], first if size >= LONG_PARTNERS_FROM else []
 
-    def add(self, paper: Paper) -> None:
-        found, normalized, words, (groups, short, long) = self.prepared(paper)
+    def add(self, paper: Paper) -> tuple:
+        """File the paper under its next arrival number; returns what `prepared` made of it."""
+        made = self.prepared(paper)
+        found, normalized, words, (groups, short, long) = made
         for _, kind, value in found:
             self.by_id.setdefault((kind, value), paper)
         self.by_title.setdefault(normalized, paper)
@@ -215,18 +218,27 @@ class DuplicateIndex:
             self.short_by_word[word].append(number)
         for word in long:
             self.long_by_word[word].append(number)
+        return made
 
     def match(self, paper: Paper) -> Duplicate | None:
-        """The first earlier paper this one repeats, by identifier, then title, then near title."""
-        for name, kind, value in self.prepared(paper)[0]:
-            if original := self.by_id.get((kind, value)):
+        """The first paper of the index this new one repeats, by identifier, then title, then near title."""
+        return self.match_filed(paper, self.prepared(paper), len(self.titles))
+
+    def match_filed(self, paper: Paper, made: tuple, before: int) -> Duplicate | None:
+        """match() against the papers filed before arrival number `before` only; `made` is what
+        `prepared` made of the paper. The paper itself may be filed (at `before`): filing never replaces
+        an earlier paper, so the papers each identifier and title lead to are the earliest."""
+        for name, kind, value in made[0]:
+            original = self.by_id.get((kind, value))
+            if original is not None and original is not paper:
                 return Duplicate(paper, original, name, f"has the same {kind} ({value})")
         if paper.title is None:
             return None
-        return self._title_match(paper)
+        return self._title_match(paper, made, before)
 
-    def near_candidates(self, words: list[int], keys: tuple) -> list[int]:
-        """Earlier titles (by arrival number) sharing enough words with a title of these words to be near it."""
+    def near_candidates(self, words: list[int], keys: tuple, before: int) -> list[int]:
+        """Titles filed before arrival number `before` sharing enough words with a title of these words to be
+        near it."""
         groups, short, long = keys
         found: set[int] = set()
         by_group = self.by_group
@@ -247,23 +259,25 @@ class DuplicateIndex:
         needed = [required_overlap(max(size, other)) for other in range(size + 1)]
         near = []
         for number in found:
+            if number >= before:
+                continue
             _, other_bits, other_size, _ = titles[number]
             shared = (bits & other_bits).bit_count()
             if shared and shared >= (needed[other_size] if other_size <= size else required_overlap(other_size)):
                 near.append(number)
         return sorted(near)
 
-    def _title_match(self, paper: Paper) -> Duplicate | None:
-        _, normalized, words, keys = self.prepared(paper)
+    def _title_match(self, paper: Paper, made: tuple, before: int) -> Duplicate | None:
+        _, normalized, words, keys = made
         allowed = lambda other: other.id not in paper.distinct_from and paper.id not in other.distinct_from
         original = self.by_title.get(normalized)
-        if original and allowed(original):
+        if original is not None and original is not paper and allowed(original):
             same = plain_title(original.title) == plain_title(paper.title)
             reason = "has the same title" if same else f"has the same title but for a version suffix " \
                                                        f"({original.title!r})"
             return Duplicate(paper, original, "title", reason, near=not same)
         best, letters = None, None
-        for number in self.near_candidates(words, keys):
+        for number in self.near_candidates(words, keys, before):
             other_title, _, _, other = self.titles[number]
             if not allowed(other):
                 continue
@@ -347,12 +361,10 @@ def find_duplicates(papers: Sequence[Paper]) -> list[Duplicate]:
     ordered = sorted(papers, key=arrival)
     counts = Counter(w for p in ordered for w in title_words(normalize_title(p.title)))
     index = DuplicateIndex(word_counts=counts)
-    found = []
-    for paper in ordered:
-        if duplicate := index.match(paper):
-            found.append(duplicate)
-        index.add(paper)
-    return found
+    made = [index.add(paper) for paper in ordered]
+    # Every paper is filed first; each is then matched against those filed before it, on every core.
+    check = lambda number: index.match_filed(ordered[number], made[number], number)
+    return [duplicate for batch in parallel_map(check, range(len(ordered))) for duplicate in batch if duplicate]
 
 
 def duplicate_message(duplicate: Duplicate, keep_both: str = "add 'distinct_from: [{id}]' to this entry") -> str:

@@ -270,44 +270,58 @@ def load_papers(project: Project,
                 memo: RoundMemo | None = None) -> tuple[tuple[Paper, ...], dict[str, dict[str, int]], list[Problem]]:
     """Read and validate every content/papers/*.yml, in id order; also the line of each key, by id.
 
-    Given a memo (the live preview), an entry whose file name and text are unchanged is not validated again."""
-    papers, lines, problems = [], {}, []
+    Given a memo (the live preview), an entry whose file name and text are unchanged is not validated
+    again. (Reading on every core cost more in passing the papers back than it saved.)"""
+    papers, lines = [], {}
     papers_rel = project.relative(project.papers_dir)
     if not project.papers_dir.is_dir():
         return (), {}, [Problem(papers_rel, None, None, "folder not found; entries live in content/papers/<id>.yml")]
     with os.scandir(project.papers_dir) as listing:
         entries = sorted(listing, key=lambda entry: entry.name)
-    problems += id_clash_problems([entry.name for entry in entries], papers_rel)
+    problems = id_clash_problems([entry.name for entry in entries], papers_rel)
+    files, listing_problems = entry_files(entries, papers_rel)
+    problems += listing_problems
+    for paper, entry_problems, key_lines in map(functools.partial(read_entry, memo=memo), files):
+        problems += entry_problems
+        if paper is not None:
+            papers.append(paper)
+            lines[paper.id] = key_lines
+    return tuple(papers), lines, problems
+
+
+def entry_files(entries: list[os.DirEntry], papers_rel: str) -> tuple[list[tuple[str, str, str]], list[Problem]]:
+    """The entry files to read as (path, repo-relative path, id), and problems with the other names listed."""
+    files, problems = [], []
     for entry in entries:
         # Not resolved: a symbolic link is named as the contributor wrote it, not by its target.
         rel = f"{papers_rel}/{entry.name}"
         stem, suffix = os.path.splitext(entry.name)
         if suffix.lower() in (".yaml", ".yml") and suffix != ".yml":
             problems.append(Problem(rel, None, None, "entries end in .yml (lower case); rename this file"))
+        elif suffix != ".yml":
             continue
-        if suffix != ".yml":
-            continue
-        if entry.is_symlink():
+        elif entry.is_symlink():
             problems.append(_linked_problem(rel))
-            continue
-        if entry.is_dir():
+        elif entry.is_dir():
             problems.append(Problem(rel, None, None, "is a folder; an entry is a file content/papers/<id>.yml"))
-            continue
-        if not entry.is_file():
-            continue
-        text, read_problems = _read(entry.path, rel)
-        problems += read_problems
-        if text is None:
-            continue
-        if memo is None:
-            paper, entry_problems, doc = _paper_and_document(text, rel, stem)
-        else:
-            paper, entry_problems, doc = memo.get((text, rel, stem), functools.partial(_paper_and_document, text, rel, stem))
-        problems += entry_problems
-        if paper is not None:
-            papers.append(paper)
-            lines[paper.id] = doc.lines
-    return tuple(papers), lines, problems
+        elif entry.is_file():
+            files.append((entry.path, rel, stem))
+    return files, problems
+
+
+def read_entry(file: tuple[str, str, str], memo: RoundMemo | None = None
+               ) -> tuple[Paper | None, list[Problem], dict[str, int]]:
+    """One entry file, read and validated: its paper (None if it has errors), problems and key lines."""
+    path, rel, stem = file
+    text, problems = _read(path, rel)
+    if text is None:
+        return None, problems, {}
+    if memo is None:
+        paper, entry_problems, doc = _paper_and_document(text, rel, stem)
+    else:
+        paper, entry_problems, doc = memo.get((text, rel, stem),
+                                              functools.partial(_paper_and_document, text, rel, stem))
+    return paper, problems + entry_problems, doc.lines if doc is not None else {}
 
 
 def id_clash_problems(names: list[str], papers_rel: str) -> list[Problem]:
