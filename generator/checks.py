@@ -136,6 +136,10 @@ SHORT_TITLE_WORDS = max(n for n in range(1, KEY_WORDS + 3) if required_overlap(n
 LONG_PARTNERS_FROM = required_overlap(GROUP_KEYS_UP_TO + 1)
 
 
+# Matching a thousand titles takes about a tenth of a second: below this, starting processes costs more.
+PARALLEL_MATCHING_FROM = 5_000
+
+
 class DuplicateIndex:
     """Papers seen so far, looked up by identifier, by normalized title and by their rarest title words.
 
@@ -362,9 +366,11 @@ def find_duplicates(papers: Sequence[Paper]) -> list[Duplicate]:
     counts = Counter(w for p in ordered for w in title_words(normalize_title(p.title)))
     index = DuplicateIndex(word_counts=counts)
     made = [index.add(paper) for paper in ordered]
-    # Every paper is filed first; each is then matched against those filed before it, on every core.
+    # Every paper is filed first; each is then matched against those filed before it, on every core
+    # for long lists.
     check = lambda number: index.match_filed(ordered[number], made[number], number)
-    return [duplicate for batch in parallel_map(check, range(len(ordered))) for duplicate in batch if duplicate]
+    batches = parallel_map(check, range(len(ordered)), parallel=len(ordered) >= PARALLEL_MATCHING_FROM)
+    return [duplicate for batch in batches for duplicate in batch if duplicate]
 
 
 def duplicate_message(duplicate: Duplicate, keep_both: str = "add 'distinct_from: [{id}]' to this entry") -> str:

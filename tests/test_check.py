@@ -5,6 +5,7 @@ import datetime as dt
 import difflib
 import json
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -352,3 +353,27 @@ def test_the_longest_common_subsequence_bounds_difflib(a, b):
     assert lcs_length(a, b) == table[-1][-1]
     if a or b:
         assert difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() <= 2 * table[-1][-1] / (len(a) + len(b))
+
+
+@pytest.mark.parametrize("count", [300, 6000])  # below and above checks.PARALLEL_MATCHING_FROM
+def test_matching_every_filed_paper_finds_what_filing_one_by_one_finds(count):
+    """find_duplicates files every paper, then matches each against those filed before it (on every core
+    for long lists); asking the index as each paper arrives, before filing it, must give the same."""
+    rng = random.Random(count)
+    words = [f"w{k}" for k in range(60)]
+    titles = [" ".join(rng.sample(words, rng.randint(3, 8))) for _ in range(count // 3)]
+    papers = []
+    for i in range(count):
+        title = rng.choice(titles)
+        if rng.random() < 0.5:  # a typo or a word more
+            title = title.replace("w", "v", 1) if rng.random() < 0.5 else title + " " + rng.choice(words)
+        papers.append(paper(f"p{i:05d}", title, added=dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 99)),
+                            arxiv=f"2101.{rng.randint(0, count):05d}" if rng.random() < 0.2 else None))
+    ordered = sorted(papers, key=lambda p: (p.added, p.id))
+    index, expected = DuplicateIndex(word_counts=Counter(w for p in ordered for w in set(normalize_title(p.title).split()))), []
+    for p in ordered:
+        if duplicate := index.match(p):
+            expected.append(duplicate)
+        index.add(p)
+    assert len(expected) > count // 10
+    assert find_duplicates(papers) == expected

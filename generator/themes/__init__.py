@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property, partial
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from threadpoolctl import threadpool_limits
 
@@ -61,9 +61,9 @@ class Placement:
     terms: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Related:
-    """A paper similar to another one, with the key terms they share."""
+class Related(NamedTuple):
+    """A paper similar to another one, with the key terms they share (a named tuple: a long list has a
+    few for each of 100,000 papers, made in one process and passed to another)."""
 
     id: str
     score: float
