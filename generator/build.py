@@ -36,8 +36,9 @@ def generated_files(project: Project, catalog: Catalog, grouping: Grouping,
     without one, a long list is rendered on every core.
     """
     bibtex = bibtex_entries(catalog.papers)
-    jobs = page_jobs(catalog, grouping, Renderer(project.theme_dir / "pages", memo and memo.pages), bibtex)
-    jobs += export_jobs(list(catalog.papers), grouping, catalog.config.site, excerpt, bibtex)
+    # papers.json is the longest job of all: first, so no core is left alone with it at the end.
+    jobs = export_jobs(list(catalog.papers), grouping, catalog.config.site, excerpt, bibtex)
+    jobs += page_jobs(catalog, grouping, Renderer(project.theme_dir / "pages", memo and memo.pages), bibtex)
     files = run_jobs(jobs, "Writing pages", parallel=memo is None)
     files[CONTRIBUTE] = contribute_page(contributing_text(project), catalog.config.site)
     return files

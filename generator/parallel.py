@@ -33,6 +33,11 @@ def worker_count() -> int:
         return os.cpu_count() or 1
 
 
+def can_fork() -> bool:
+    """Whether work can go to forked processes here: more than one core, and fork available."""
+    return worker_count() > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
 def slice_bounds(count: int) -> list[tuple[int, int]]:
     """The first SINGLES items one by one, then slices of SLICE."""
     singles = [(i, i + 1) for i in range(min(SINGLES, count))]
@@ -43,16 +48,14 @@ def parallel_map(function: Callable[[T], R], items: Sequence[T], parallel: bool 
     """`function` over `items`, yielded slice by slice in order (so a caller can show progress);
     `parallel=False` keeps every call in this process (so it can change this process's state)."""
     global _job
-    workers = worker_count()
     slices = slice_bounds(len(items))
-    if (not parallel or len(items) < PARALLEL_FROM or workers < 2
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if not parallel or len(items) < PARALLEL_FROM or not can_fork():
         for start, stop in slices:
             yield [function(item) for item in items[start:stop]]
         return
     _job = (function, items)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(worker_count()) as pool:
             yield from pool.imap(_run_slice, slices)
     finally:
         _job = None
@@ -84,7 +87,7 @@ def in_background(function: Callable[[], R]) -> Callable[[], R]:
     Where fork is unavailable or there is one core, function() runs when its result is asked for.
     """
     global _background
-    if worker_count() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return function
     _background = function
     try:
