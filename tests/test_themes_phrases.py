@@ -96,3 +96,11 @@ def test_the_exact_factorizations_used_after_a_hash_collision():
     assert ids.tolist() == [2, 1, 2, 0] and high[representative].tolist() == [1, 1, 5]
     ids, representative = phrases.factorize_rows(np.array([[3, 1], [0, 2], [3, 1]]))
     assert ids.tolist() == [1, 0, 1] and representative.tolist()[0] == 1
+
+
+def test_acronym_plurals_share_the_feature_of_their_singular():
+    table = phrases.phrase_counts(phrases.tokenize(["LLMs and RNNs", "an LLM with an RNN", "this bus", "myths"]), stem)
+    texts = {table.text(k) for k in range(len(table.key_stems))}
+    assert {"llm", "rnn", "bus", "myth"} <= texts and not {"llms", "rnns", "bu"} & texts
+    # ordinary words keep the suffix rule: a short word with a vowel is no acronym
+    assert (stem("gpts"), stem("apps"), stem("models")) == ("gpt", "apps", "model")

@@ -7,6 +7,7 @@ models (the same TF-IDF a TfidfVectorizer with the phrase analyzer would give, c
 from __future__ import annotations
 
 import functools
+import re
 from functools import cached_property
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -24,6 +25,9 @@ from generator.themes.phrases import PhraseCounts, Tokens
 # Titles are short and dense in topic words; counting them twice gives them the weight a reader gives them.
 TITLE_REPEATS = 2
 SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "s", "ed", "ly", "al")
+# The plural of an acronym ('LLMs', 'RNNs', 'CRFs'): a short word of consonants and a final s. The
+# suffix rule leaves it alone (its stem is under four letters), so 'LLMs' and 'LLM' were two features.
+ACRONYM_PLURAL_RE = re.compile(r"[b-df-hj-np-tv-z0-9]{2,5}s")
 # Between the parts of a paper's text (title, abstract, tags): punctuation, so no phrase spans two parts.
 PART_SEPARATOR = " . "
 LATENT_DIMENSIONS = 50
@@ -50,7 +54,9 @@ def make_corpus(papers: Sequence[Paper]) -> list[str]:
 
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light English suffix stripper so 'model', 'models' and 'modeling' share one feature."""
+    """A light English suffix stripper so 'model', 'models' and 'modeling' share one feature ('LLMs' and 'LLM' too)."""
+    if ACRONYM_PLURAL_RE.fullmatch(word):
+        return word[:-1]
     for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
