@@ -49,16 +49,13 @@ def content_date(catalog: Catalog) -> dt.date:
     return max((p.added for p in catalog.papers if p.added), default=FALLBACK_DATE)
 
 
-def gather(project: Project, strict: bool = False,
-           memo: PreviewMemo | None = None) -> tuple[Catalog, Grouping, dict[str, str]]:
-    """Every stage before writing: load and validate, group into themes, make the pages in memory.
-
-    The live preview passes its memo, to reuse the entries and pages an edit did not change."""
-    catalog = load_catalog(project, strict=strict, memo=memo and memo.entries)
+def gather(project: Project, strict: bool = False) -> tuple[Catalog, Grouping, dict[str, str]]:
+    """Every stage before writing: load and validate, group into themes, make the pages in memory."""
+    catalog = load_catalog(project, strict=strict)
     with collector_skips_what_exists():
         grouping = group(catalog, project)
         gc.freeze()  # the themes too
-        files = generated_files(project, catalog, grouping, memo)
+        files = generated_files(project, catalog, grouping)
     return catalog, grouping, files
 
 

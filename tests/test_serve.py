@@ -5,7 +5,7 @@ from pathlib import Path
 
 from generator.build import generate
 from generator.project import Project
-from generator.serve import regenerate, serve_config
+from generator.serve import Preview, regenerate, serve_config
 
 
 def test_an_edited_entry_is_regenerated_and_unchanged_pages_are_not_rewritten(fixture_project: Path):
@@ -17,7 +17,7 @@ def test_an_edited_entry_is_regenerated_and_unchanged_pages_are_not_rewritten(fi
     entry = project.papers_dir / "protein-design-by-diffusion.yml"
     entry.write_text(entry.read_text().replace("Protein design by diffusion", "Protein design by LIVE diffusion"))
 
-    nav = regenerate(project)
+    nav = regenerate(project, Preview())
 
     assert "LIVE diffusion" in page.read_text()
     assert untouched.stat().st_mtime_ns == untouched_mtime
@@ -30,7 +30,7 @@ def test_a_broken_entry_keeps_the_previous_pages(fixture_project: Path, caplog):
     before = {p: p.read_text() for p in project.docs_dir.rglob("*.md")}
     (project.papers_dir / "broken.yml").write_text("title: [oops\n")
 
-    assert regenerate(project) is None
+    assert regenerate(project, Preview()) is None
 
     assert {p: p.read_text() for p in project.docs_dir.rglob("*.md")} == before
     assert "content/papers/broken.yml:1" in caplog.text or "content/papers/broken.yml" in caplog.text
@@ -42,36 +42,62 @@ def test_the_preview_config_watches_content_and_site_config(fixture_project: Pat
     project = Project(fixture_project)
     generate(project)
     config = yaml.safe_load(Path(serve_config(project)).read_text())
-    assert config["watch"] == [str(project.content_dir), str(project.config_file)]
+    assert config["watch"][:2] == [str(project.content_dir), str(project.config_file)]
+    assert Path(config["watch"][2]).is_file()  # touched to ask for the full regeneration after a quick one
     assert config["hooks"][0].endswith("generator/serve.py")
 
 
 def test_unchanged_pages_are_not_rendered_again_and_an_edit_is(fixture_project: Path, monkeypatch):
-    from generator.build import gather
+    from generator.build import gather, generated_files, group
+    from generator.content import load_catalog
     from generator.memo import PreviewMemo
     from generator.render import Renderer
+
+    def pages(memo: PreviewMemo) -> dict[str, str]:  # as the preview makes them
+        catalog = load_catalog(project, memo=memo.entries)
+        files = generated_files(project, catalog, group(catalog, project), memo)
+        memo.next_round()
+        return files
 
     project = Project(fixture_project)
     fresh = gather(project)[2]
     memo = PreviewMemo()
-    gather(project, memo=memo)
-    memo.next_round()
+    pages(memo)
     rendered = []
     real_render = Renderer._render
     monkeypatch.setattr(Renderer, "_render", lambda self, template, path, context:
                         rendered.append(path) or real_render(self, template, path, context))
 
-    _, _, files = gather(project, memo=memo)
+    assert pages(memo) == fresh  # the memo gives what rendering afresh gives
     assert rendered == []
-    assert files == fresh  # the memo gives what rendering afresh gives
 
-    memo.next_round()
     entry = project.papers_dir / "protein-design-by-diffusion.yml"
     entry.write_text(entry.read_text() + "notes: Seen LIVE in the preview.\n")  # notes show on its page only
-    _, _, files = gather(project, memo=memo)
+    files = pages(memo)
     assert [path for path in rendered if path.startswith("papers/")] == ["papers/protein-design-by-diffusion.md"]
     assert "all-papers.md" not in rendered and "tags.md" not in rendered  # they show no notes
     assert "Seen LIVE" in files["papers/protein-design-by-diffusion.md"]
+
+
+def test_a_quick_update_shows_the_edit_then_the_full_one_matches_a_build(fixture_project: Path):
+    from generator.build import gather
+
+    project = Project(fixture_project)
+    generate(project)
+    preview = Preview()
+    regenerate(project, preview)
+    entry = project.papers_dir / "protein-design-by-diffusion.yml"
+    entry.write_text(entry.read_text().replace("Protein design by diffusion", "Protein design by LIVE diffusion"))
+
+    regenerate(project, preview)  # quick: the edited page only
+    assert preview.behind
+    assert "LIVE diffusion" in (project.docs_dir / "papers" / "protein-design-by-diffusion.md").read_text()
+    assert "LIVE diffusion" not in (project.docs_dir / "all-papers.md").read_text()
+
+    regenerate(project, preview)  # full: every page as a build makes it
+    assert not preview.behind
+    assert {p.relative_to(project.docs_dir).as_posix(): p.read_text(encoding="utf-8")
+            for p in project.docs_dir.rglob("*") if p.is_file()} == gather(project)[2]
 
 
 def test_the_memo_keeps_only_what_the_last_round_used():
@@ -87,9 +113,10 @@ def test_the_memo_keeps_only_what_the_last_round_used():
     assert memo.get("a", lambda: 4) == 4  # two rounds unused: forgotten
 
 
-def test_the_live_preview_shows_an_edit_after_one_rebuild(fixture_project: Path, tmp_path: Path):
-    """The real `readinglist serve`: an edit shows on its page, and writing the generated pages does not
-    set off a second rebuild (the preview watches the content, not build/docs)."""
+def test_the_live_preview_shows_an_edit_quickly_then_completes_it(fixture_project: Path, tmp_path: Path):
+    """The real `readinglist serve`: an edit shows on its page after a quick rebuild, one full rebuild
+    follows (themes and indexes), and writing the generated pages sets off no other rebuild (the preview
+    watches the content, not build/docs)."""
     import os
     import socket
     import subprocess
@@ -103,12 +130,15 @@ def test_the_live_preview_shows_an_edit_after_one_rebuild(fixture_project: Path,
     log_path = tmp_path / "serve.log"
     url = f"http://127.0.0.1:{port}/papers/protein-design-by-diffusion.html"
 
-    def page() -> str:
+    def page(address: str = url) -> str:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(address, timeout=2) as response:
                 return response.read().decode("utf-8")
         except OSError:
             return ""
+
+    def index_page() -> str:
+        return page(f"http://127.0.0.1:{port}/all-papers.html")
 
     def wait_for(condition, seconds: float = 90) -> bool:
         deadline = time.time() + seconds
@@ -129,8 +159,11 @@ def test_the_live_preview_shows_an_edit_after_one_rebuild(fixture_project: Path,
         entry = fixture_project / "content" / "papers" / "protein-design-by-diffusion.yml"
         entry.write_text(entry.read_text().replace("Protein design by diffusion", "Protein design by LIVE diffusion"))
         assert wait_for(lambda: "LIVE diffusion" in page()), log_path.read_text()
-        time.sleep(2)  # time enough for a second rebuild to start, were one set off
-        assert log_path.read_text().count("Building documentation") == builds_before + 1, log_path.read_text()
+        assert wait_for(lambda: "LIVE diffusion" in index_page()), log_path.read_text()  # the full rebuild
+        time.sleep(3)  # time enough for another rebuild to start, were one set off
+        log = log_path.read_text()
+        assert log.count("Building documentation") == builds_before + 2, log
+        assert "showing the edit of protein-design-by-diffusion first" in log
     finally:
         server.terminate()
         server.wait(timeout=30)
