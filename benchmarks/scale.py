@@ -58,10 +58,10 @@ def measure_stages(root: Path, render: bool) -> dict:
     import gc
     import resource
 
-    from generator.build import collector_skips_what_exists, content_date, generated_files, group
+    from generator.build import collector_skips_what_exists, generated_files, group, render
     from generator.content import load_catalog
     from generator.mkdocs_config import mkdocs_config
-    from generator.output import render_site, write_changed, write_mkdocs_config
+    from generator.output import write_changed, write_mkdocs_config
     from generator.pages import navigation
     from generator.project import Project
 
@@ -88,7 +88,7 @@ def measure_stages(root: Path, render: bool) -> dict:
     results["themes_count"] = len(grouping.themes)
     results["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if render:
-        stage("mkdocs", lambda: render_site(project, content_date(catalog)))
+        stage("mkdocs", lambda: render(project, catalog))  # as `readinglist build` renders
     return results
 
 

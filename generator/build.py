@@ -90,10 +90,15 @@ def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]
 def build(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:
     """Generate the pages, then render them with MkDocs into site/."""
     catalog, grouping = generate(project, strict=strict)
+    render(project, catalog)
+    return catalog, grouping
+
+
+def render(project: Project, catalog: Catalog) -> None:
+    """MkDocs renders the generated pages into site/."""
     # Everything made so far lives until the end: moved out of the collector's sight, it is not
     # walked again at every collection MkDocs triggers (on 10,000 papers that cost it about a fifth).
     gc.collect()
     gc.freeze()
     with mkdocs_progress(sum(1 for _ in project.docs_dir.rglob("*.md"))):
         render_site(project, content_date(catalog))
-    return catalog, grouping
