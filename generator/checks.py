@@ -120,6 +120,7 @@ def tolerance(size: int) -> int:
     return max(2, size // 4)
 
 
+@functools.lru_cache(maxsize=None)
 def required_overlap(longest: int) -> int:
     """Words two titles must share to be near duplicates, given the word count of the longer one."""
     return longest - tolerance(longest)
@@ -259,15 +260,14 @@ class DuplicateIndex:
         for word in long:
             found.update(self.long_by_word.get(word, ()))
         bits, size, titles = word_bits(words), len(words), self.titles
-        # The overlap needed against each possible size, looked up rather than computed per candidate.
-        needed = [required_overlap(max(size, other)) for other in range(size + 1)]
+        own = required_overlap(size)  # what a title no longer than this one must share with it
         near = []
         for number in found:
             if number >= before:
                 continue
             _, other_bits, other_size, _ = titles[number]
             shared = (bits & other_bits).bit_count()
-            if shared and shared >= (needed[other_size] if other_size <= size else required_overlap(other_size)):
+            if shared and shared >= (own if other_size <= size else required_overlap(other_size)):
                 near.append(number)
         return sorted(near)
 
