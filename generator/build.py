@@ -100,5 +100,5 @@ def render(project: Project, catalog: Catalog) -> None:
     # walked again at every collection MkDocs triggers (on 10,000 papers that cost it about a fifth).
     gc.collect()
     gc.freeze()
-    with mkdocs_progress(sum(1 for _ in project.docs_dir.rglob("*.md"))):
+    with mkdocs_progress(lambda: sum(1 for _ in project.docs_dir.rglob("*.md"))):
         render_site(project, content_date(catalog))

@@ -35,7 +35,3 @@ class PreviewMemo:
     def __init__(self):
         self.entries = RoundMemo()
         self.pages = RoundMemo()
-
-    def next_round(self) -> None:
-        self.entries.next_round()
-        self.pages.next_round()

@@ -5,16 +5,21 @@ import logging
 import os
 import sys
 from contextlib import contextmanager
-from typing import Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
 # Below this many items a stage takes a second or less, and a bar would only flicker.
 SHOW_FROM = 2_000
 
 
+def watched() -> bool:
+    """Someone watches a terminal, and this is not CI."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
 def wanted(total: int) -> bool:
     """Bars only for long stages, when someone watches a terminal, and never in CI."""
-    return total >= SHOW_FROM and sys.stderr.isatty() and not os.environ.get("CI")
+    return total >= SHOW_FROM and watched()
 
 
 def progress(batches: Iterable[list[T]], total: int, label: str) -> Iterator[list[T]]:
@@ -43,9 +48,10 @@ class _PageCounter(logging.Handler):
 
 
 @contextmanager
-def mkdocs_progress(pages: int) -> Iterator[None]:
-    """Bars for MkDocs reading and rendering `pages` pages, when `wanted`; nothing otherwise."""
-    if not wanted(pages):
+def mkdocs_progress(count_pages: Callable[[], int]) -> Iterator[None]:
+    """Bars for MkDocs reading and rendering the pages, when `wanted`; nothing otherwise (and then the
+    pages are not counted)."""
+    if not watched() or not wanted(pages := count_pages()):
         yield
         return
     from tqdm import tqdm

@@ -56,7 +56,8 @@ def test_unchanged_pages_are_not_rendered_again_and_an_edit_is(fixture_project: 
     def pages(memo: PreviewMemo) -> dict[str, str]:  # as the preview makes them
         catalog = load_catalog(project, memo=memo.entries)
         files = generated_files(project, catalog, group(catalog, project), memo)
-        memo.next_round()
+        memo.entries.next_round()
+        memo.pages.next_round()
         return files
 
     project = Project(fixture_project)
