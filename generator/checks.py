@@ -126,11 +126,6 @@ def required_overlap(longest: int) -> int:
     return longest - tolerance(longest)
 
 
-def could_be_near(a: frozenset, b: frozenset) -> bool:
-    """Cheap filter before difflib: titles a few edits apart differ in a couple of words at most."""
-    return len(a & b) >= required_overlap(max(len(a), len(b)))
-
-
 # Pairs of titles this short may share fewer than KEY_WORDS words; such titles go under single words.
 SHORT_TITLE_WORDS = max(n for n in range(1, KEY_WORDS + 3) if required_overlap(n) < KEY_WORDS)
 # The fewest words a title near one longer than GROUP_KEYS_UP_TO words can have.
@@ -144,7 +139,7 @@ PARALLEL_MATCHING_FROM = 5_000
 class DuplicateIndex:
     """Papers seen so far, looked up by identifier, by normalized title and by their rarest title words.
 
-    Near duplicates share all but `tolerance` of their words (could_be_near), and at least one. With
+    Near duplicates share all but `tolerance` of their words (required_overlap), and at least one. With
     the words of every title in one order (rarest first), the KEY_WORDS first words two such titles
     have in common lie among the first tolerance + KEY_WORDS words of each (the prefix filter of set
     similarity joins). So a title is filed under every group of KEY_WORDS words taken from its first
@@ -157,7 +152,7 @@ class DuplicateIndex:
     def __init__(self, papers: Iterable[Paper] = (), word_counts: Counter | None = None):
         self.by_id: dict[tuple[str, str], Paper] = {}
         self.by_title: dict[str, Paper] = {}
-        # A group's hash stands for it (a collision only adds a candidate could_be_near rejects), and a
+        # A group's hash stands for it (a collision only adds a candidate near_candidates rejects), and a
         # group one title holds, as most do, maps to that title's number: a 100,000-entry list files
         # millions of groups, and tuples and one-item lists for each took most of the memory and time.
         self.by_group: dict[int, int | list[int]] = {}

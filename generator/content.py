@@ -319,7 +319,7 @@ def read_entry(file: tuple[str, str, str], memo: RoundMemo | None = None
     if memo is None:
         paper, entry_problems, doc = _paper_and_document(text, rel, stem)
     else:
-        paper, entry_problems, doc = memo.get((text, rel, stem),
+        paper, entry_problems, doc = memo.get((text, rel),
                                               functools.partial(_paper_and_document, text, rel, stem))
     return paper, problems + entry_problems, doc.lines if doc is not None else {}
 

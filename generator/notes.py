@@ -84,7 +84,7 @@ def render_notes(text: str | None) -> Markup:
 def sanitize(markup: str) -> str:
     """The rendered notes through nh3 (a maintained HTML sanitizer): a second line of defence behind _NoRawHtml.
 
-    Only the tags and attributes Markdown produces survive, links keep http(s) or relative targets.
+    Only the tags and attributes Markdown produces survive, and links only with absolute http(s) targets.
     """
     return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https"},
                      link_rel="nofollow", strip_comments=True)

@@ -27,8 +27,7 @@ def refuse_linked_outputs(project: Project) -> None:
             if path.is_symlink():
                 raise ReadingListError(f"{project.relative(path.parent)}/{path.name} is a symbolic link; "
                                        "outputs must be plain folders (remove the link)")
-    for folder in (project.docs_dir, project.site_dir):
-        recover_swap(folder)
+    recover_swap(project.site_dir)
 
 
 def write_changed(root: Path, files: dict[str, str]) -> list[str]:

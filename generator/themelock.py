@@ -11,11 +11,13 @@ from pathlib import Path
 
 import yaml
 
+from generator.content import read_text
 from generator.errors import ContentError, Problem, ReadingListError
 from generator.project import Project
 from generator.schema import RESERVED_NAMES, SLUG_RE
 from generator.themes import Grouping, LockedTheme
 from generator.themes.naming import describe
+from generator.yamlfile import parse_yaml
 
 LOCK_NAME = "themes.lock.yml"
 LOCK_HEADER = ("# Written by `readinglist themes --update`: the automatic themes as last accepted, so that new\n"
@@ -31,9 +33,6 @@ def lock_file(project: Project) -> Path:
 
 def read_lock(project: Project) -> tuple[LockedTheme, ...]:
     """The locked themes, or () when the project has no lock; a malformed lock is a content error."""
-    from generator.content import read_text
-    from generator.yamlfile import parse_yaml
-
     path = lock_file(project)
     if not path.exists() and not path.is_symlink():
         return ()

@@ -22,10 +22,10 @@ from generator.parallel import in_background
 from generator.schema import CuratedTheme, Paper, ThemesSection
 from generator.themes import clustering, curation, layout, naming, related
 from generator.themes.phrases import factorize
-from generator.themes.features import Features, Texts, declared_views, make_corpus, read_texts, vectorize
+from generator.themes.features import Features, Texts, declared_views, read_texts, vectorize
 
 __all__ = ["SCALABLE_FROM", "Grouping", "LockedTheme", "Placement", "Related", "Theme", "align_with_lock",
-           "group_papers", "grouping_json", "locked_themes", "make_corpus", "theme_step"]
+           "group_papers", "grouping_json", "locked_themes", "theme_step"]
 
 SUGGESTIONS = 3
 TIE_TERMS = 4
@@ -130,14 +130,14 @@ def sorted_step(papers: list[Paper], settings: ThemesSection, curated: Sequence[
     given = (tuple((t.slug, t.name, t.description or "") for t in curated) if curated
              else tuple((t.slug, t.name, "") for t in kept))
     texts = read_texts(papers, [declared_text(name, description) for _, name, description in given])
-    features = vectorize(papers, texts, scalable)
+    features = vectorize(texts, scalable)
     # Related papers need only the features: on long lists they are found on another core meanwhile.
     find_related = partial(related_for_all, features, ids, settings, scalable)
     related_result = in_background(find_related) if scalable else find_related
     if curated:
-        plan = curated_plan(papers, curated, texts)
+        plan = curated_plan(papers, curated, texts, given)
     elif kept:
-        plan = locked_plan(ids, kept, texts)
+        plan = locked_plan(ids, kept, texts, given)
     else:
         plan = automatic_plan(features, settings, scalable)
     themes, term_keys = describe_themes(features, plan, ids)
@@ -180,20 +180,23 @@ def automatic_plan(features: Features, settings: ThemesSection, scalable: bool =
     return Plan(labels, scores, none, ())
 
 
-def curated_plan(papers: Sequence[Paper], curated: Sequence[CuratedTheme], texts: Texts) -> Plan:
-    """The curator's themes: pins stay, the rest join the theme they fit best."""
+def curated_plan(papers: Sequence[Paper], curated: Sequence[CuratedTheme], texts: Texts,
+                 given: tuple[tuple[str, str, str], ...]) -> Plan:
+    """The curator's themes (`given` as slug, name, description): pins stay, the rest join the theme they
+    fit best."""
     slugs = [t.slug for t in curated]
     pinned = np.array([slugs.index(p.theme) if p.theme in slugs else -1 for p in papers])
-    given = tuple((t.slug, t.name, t.description or "") for t in curated)
     plan = declared_plan(texts, pinned, given)
     return Plan(plan.labels, plan.scores, plan.pinned, plan.given, curated=True)
 
 
-def locked_plan(ids: list[str], kept: Sequence[LockedTheme], texts: Texts) -> Plan:
-    """The lock file's themes: papers it lists keep their theme, new papers join the closest one."""
+def locked_plan(ids: list[str], kept: Sequence[LockedTheme], texts: Texts,
+                given: tuple[tuple[str, str, str], ...]) -> Plan:
+    """The lock file's themes (`given` as slug, name, ""): papers it lists keep their theme, new papers join
+    the closest one."""
     home = {pid: k for k, t in enumerate(kept) for pid in t.papers}
     pinned = np.array([home.get(pid, -1) for pid in ids])
-    plan = declared_plan(texts, pinned, tuple((t.slug, t.name, "") for t in kept))
+    plan = declared_plan(texts, pinned, given)
     # a locked paper is not a curator's pin: it is shown as placed by the model
     return Plan(plan.labels, plan.scores, np.full(len(ids), -1), plan.given)
 

@@ -46,12 +46,6 @@ def corpus_parts(papers: Sequence[Paper]) -> tuple[list[str], list[str], list[st
             [PART_SEPARATOR.join(t.replace("-", " ") for t in p.tags) for p in papers])
 
 
-def make_corpus(papers: Sequence[Paper]) -> list[str]:
-    """The same text as one string per paper: title repeated, abstract, tags; '.' between parts."""
-    return [PART_SEPARATOR.join([p.title] * TITLE_REPEATS + [p.abstract or ""] + [t.replace("-", " ") for t in p.tags])
-            for p in papers]
-
-
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English suffix stripper so 'model', 'models' and 'modeling' share one feature ('LLMs' and 'LLM' too)."""
@@ -145,10 +139,9 @@ def tfidf_model(counts: sparse.csr_matrix, count: int, order) -> tuple[sparse.cs
     return model.fit_transform(matrix).tocsr(), kept
 
 
-def vectorize(papers: Sequence[Paper], texts: Texts | None = None, scalable: bool = False) -> Features:
-    """All features of a list, papers in the order given (the caller sorts them by id)."""
-    texts = texts or read_texts(papers)
-    tfidf, _ = tfidf_model(texts.papers(), len(papers), texts.phrases.order)
+def vectorize(texts: Texts, scalable: bool = False) -> Features:
+    """All features of a list from its texts (read_texts), papers in their order there."""
+    tfidf, _ = tfidf_model(texts.papers(), texts.count, texts.phrases.order)
     # 0/1 tables as int8: they are copied row by row for every related pair
     titles = (texts.rows(0) > 0).astype(np.int8).tocsr()
     own = ((texts.rows(0) + texts.rows(1)) > 0).astype(np.int8).tocsr()

@@ -51,7 +51,8 @@ def nearest_scalable(features: Features, limit: int, seed: int) -> list[list[tup
     take = min(limit * SHORTLIST, n - 1)
     if take <= 0 or limit <= 0:
         return [[] for _ in range(n)]
-    rows, candidates = shortlist(features, take, seed)
+    candidates = shortlist(features, take, seed)
+    rows = np.repeat(np.arange(n)[:, None], take, axis=1)
     direct = pair_dots(features.tfidf, rows.ravel(), candidates.ravel()).reshape(rows.shape)
     latent = np.einsum("ij,ikj->ik", features.latent, features.latent[candidates])
     scores = (1.0 - LATENT_SHARE) * direct + LATENT_SHARE * latent
@@ -61,8 +62,8 @@ def nearest_scalable(features: Features, limit: int, seed: int) -> list[list[tup
     return [[(j, v) for j, v in zip(b, s) if v > 0] for b, s in zip(best.tolist(), values.tolist())]
 
 
-def shortlist(features: Features, take: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """For every paper (rows, n x take), the `take` others closest in the latent view among nearby cells."""
+def shortlist(features: Features, take: int, seed: int) -> np.ndarray:
+    """For every paper (n x take), the `take` others closest in the latent view among nearby cells."""
     n = features.latent.shape[0]
     if n <= EXACT_SHORTLIST_UP_TO:
         return exact_shortlist(features, take)
@@ -84,10 +85,10 @@ def shortlist(features: Features, take: int, seed: int) -> tuple[np.ndarray, np.
         block = features.latent[rows] @ features.latent[pool].T
         block[np.arange(len(rows)), np.searchsorted(pool, rows)] = -np.inf
         found[rows] = pool[np.argpartition(-block, take - 1, axis=1)[:, :take]]
-    return np.repeat(np.arange(n)[:, None], take, axis=1), found
+    return found
 
 
-def exact_shortlist(features: Features, take: int) -> tuple[np.ndarray, np.ndarray]:
+def exact_shortlist(features: Features, take: int) -> np.ndarray:
     """shortlist() against every paper, in blocks of rows (never an n x n matrix at once)."""
     n = features.latent.shape[0]
     found = np.zeros((n, take), dtype=np.int64)
@@ -96,7 +97,7 @@ def exact_shortlist(features: Features, take: int) -> tuple[np.ndarray, np.ndarr
         block = features.latent[rows] @ features.latent.T
         block[np.arange(len(rows)), rows] = -np.inf
         found[rows] = np.argpartition(-block, take - 1, axis=1)[:, :take]
-    return np.repeat(np.arange(n)[:, None], take, axis=1), found
+    return found
 
 
 def pair_dots(matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -138,7 +139,7 @@ def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
         sizes = np.diff(bounds).tolist()
         for p, head in enumerate(heads):
             head = tuple(k for k in head if k >= 0)
-            kept = known.get(head) or known.setdefault(head, distinct_keys(features, head, SHARED_TERMS, forms))
+            kept = known[head] if head in known else known.setdefault(head, distinct_keys(features, head, SHARED_TERMS, forms))
             if len(kept) < SHARED_TERMS and sizes[p] > len(head):
                 every = codes[bounds[p]:bounds[p + 1]] % len(order)
                 kept = distinct_keys(features, candidate[order[every] % len(candidate)].tolist(), SHARED_TERMS, forms)
