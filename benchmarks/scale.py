@@ -53,7 +53,7 @@ def peak_memory_mb() -> float:
     return float("nan")
 
 
-def measure_stages(root: Path, render: bool) -> dict:
+def measure_stages(root: Path, with_mkdocs: bool) -> dict:
     """Each stage in turn in this process: seconds and peak memory (main process; page workers apart)."""
     import gc
     import resource
@@ -87,7 +87,7 @@ def measure_stages(root: Path, render: bool) -> dict:
     stage("write", write)
     results["themes_count"] = len(grouping.themes)
     results["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if render:
+    if with_mkdocs:
         stage("mkdocs", lambda: render(project, catalog))  # as `readinglist build` renders
     return results
 
