@@ -58,10 +58,10 @@ def measure_stages(root: Path, with_mkdocs: bool) -> dict:
     import gc
     import resource
 
-    from generator.build import collector_skips_what_exists, generated_files, group, render
-    from generator.content import load_catalog
+    from generator.build import collector_skips_what_exists, group, render, site_jobs
+    from generator.content import load_catalog_checking_meanwhile
     from generator.mkdocs_config import mkdocs_config
-    from generator.output import write_changed, write_mkdocs_config
+    from generator.output import write_mkdocs_config, write_rendered
     from generator.pages import navigation
     from generator.project import Project
 
@@ -75,16 +75,17 @@ def measure_stages(root: Path, with_mkdocs: bool) -> dict:
         results[name] = {"seconds": time.perf_counter() - start, "peak_mb": peak_memory_mb()}
         return value
 
-    catalog = stage("load", lambda: load_catalog(project))
-    with collector_skips_what_exists():  # as `gather` does
-        grouping = stage("themes", lambda: group(catalog, project))
+    # as `readinglist build` does: the duplicate check runs on another core while the themes are formed
+    catalog, complete = stage("load", lambda: load_catalog_checking_meanwhile(project))
+    with collector_skips_what_exists():
         gc.freeze()
-        files = stage("pages", lambda: generated_files(project, catalog, grouping))
+        grouping = stage("themes", lambda: (group(catalog, project), complete())[0])
+        gc.freeze()
 
-    def write():
-        write_changed(project.docs_dir, files)
-        write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping)))
-    stage("write", write)
+        def pages():  # made on every core, each process writing the files it made that changed
+            write_rendered(project.docs_dir, site_jobs(project, catalog, grouping))
+            write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping)))
+        stage("pages", pages)
     results["themes_count"] = len(grouping.themes)
     results["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if with_mkdocs:
@@ -210,13 +211,13 @@ def run_size(count: int, workdir: Path) -> dict:
 
 def print_table(results: list[dict]) -> None:
     print("\nper stage: seconds (peak MB of the main process)")
-    header = f"{'papers':>7} {'load':>14} {'themes':>14} {'pages':>14} {'write':>13} {'generator':>9} {'mkdocs':>15}"
+    header = f"{'papers':>7} {'load':>14} {'themes':>14} {'pages':>14} {'generator':>9} {'mkdocs':>15}"
     print(header)
     for r in results:
         s = r["stages"]
         cell = lambda name: f"{s[name]['seconds']:6.2f} ({s[name]['peak_mb']:5.0f})" if name in s else "-"  # noqa: E731
-        generator = sum(s[n]["seconds"] for n in ("load", "themes", "pages", "write"))
-        print(f"{r['count']:>7} {cell('load'):>14} {cell('themes'):>14} {cell('pages'):>14} {cell('write'):>13} "
+        generator = sum(s[n]["seconds"] for n in ("load", "themes", "pages"))
+        print(f"{r['count']:>7} {cell('load'):>14} {cell('themes'):>14} {cell('pages'):>14} "
               f"{generator:>9.2f} {cell('mkdocs'):>15}")
     print(f"\n{'papers':>7} {'themes':>6} {'site MB':>8} {'B/paper page':>12} {'index B/paper':>13} "
           f"{'titles missed':>13} {'build s':>8} {'plain mkdocs s':>14} {'ratio':>6}")

@@ -4,12 +4,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+from functools import partial
+from typing import Callable
 
 from generator.contribute import PAGE as CONTRIBUTE, contribute_page, contributing_text
-from generator.content import Catalog, load_catalog
+from generator.content import Catalog, load_catalog_checking_meanwhile
 from generator.exports import bibtex_entries, export_jobs
 from generator.mkdocs_config import mkdocs_config
-from generator.output import refuse_linked_outputs, render_site, write_changed, write_mkdocs_config
+from generator.output import refuse_linked_outputs, render_site, write_mkdocs_config, write_rendered
 from generator.pages import excerpt, navigation, page_jobs
 from generator.parallel import run_jobs
 from generator.progress import mkdocs_progress
@@ -35,13 +37,17 @@ def generated_files(project: Project, catalog: Catalog, grouping: Grouping,
     With a memo (the live preview) pages are rendered here, reusing those whose inputs did not change;
     without one, a long list is rendered on every core.
     """
+    return run_jobs(site_jobs(project, catalog, grouping, memo), "Writing pages", parallel=memo is None)
+
+
+def site_jobs(project: Project, catalog: Catalog, grouping: Grouping,
+              memo: PreviewMemo | None = None) -> list[tuple[str, Callable[[], str]]]:
+    """Every file of build/docs as (docs-relative path, a call that makes its text)."""
     bibtex = bibtex_entries(catalog.papers)
     # papers.json is the longest job of all: first, so no core is left alone with it at the end.
     jobs = export_jobs(list(catalog.papers), grouping, catalog.config.site, excerpt, bibtex)
     jobs += page_jobs(catalog, grouping, Renderer(project.theme_dir / "pages", memo and memo.pages), bibtex)
-    files = run_jobs(jobs, "Writing pages", parallel=memo is None)
-    files[CONTRIBUTE] = contribute_page(contributing_text(project), catalog.config.site)
-    return files
+    return jobs + [(CONTRIBUTE, partial(contribute_page, contributing_text(project), catalog.config.site))]
 
 
 def content_date(catalog: Catalog) -> dt.date:
@@ -51,17 +57,28 @@ def content_date(catalog: Catalog) -> dt.date:
 
 def gather(project: Project, strict: bool = False) -> tuple[Catalog, Grouping, dict[str, str]]:
     """Every stage before writing: load and validate, group into themes, make the pages in memory."""
-    catalog = load_catalog(project, strict=strict)
     with collector_skips_what_exists():
-        grouping = group(catalog, project)
-        gc.freeze()  # the themes too
-        files = generated_files(project, catalog, grouping)
-    return catalog, grouping, files
+        catalog, grouping = load_and_group(project, strict)
+        return catalog, grouping, generated_files(project, catalog, grouping)
+
+
+def load_and_group(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:
+    """Load and validate the content, then form the themes while the duplicate check runs on another core.
+
+    What they make lives to the end of the build: it is frozen out of the cycle collector's sight.
+    """
+    catalog, complete = load_catalog_checking_meanwhile(project, strict=strict)
+    gc.freeze()
+    grouping = group(catalog, project)
+    catalog = complete()  # every warning, or the build stops here with every problem
+    gc.freeze()
+    return catalog, grouping
 
 
 @contextlib.contextmanager
 def collector_skips_what_exists():
-    """Hide every object alive now from Python's cycle collector until the block ends.
+    """Hide every object alive now, and those frozen within the block, from Python's cycle collector until
+    the block ends.
 
     The catalog (and then the themes) stay alive to the end; a full collection walks every live object,
     so on 100,000 papers each one cost more than the last. Page workers forked meanwhile also keep more
@@ -75,14 +92,15 @@ def collector_skips_what_exists():
 
 
 def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:
-    """Gather everything, then write build/docs and build/mkdocs.yml.
+    """Load, form the themes, then make every page into build/docs and write build/mkdocs.yml.
 
     Only files whose text changed are rewritten (the rest keep their modification time), so the
     live preview and any tool watching build/docs see exactly what an edit changed.
     """
-    catalog, grouping, files = gather(project, strict=strict)
-    refuse_linked_outputs(project)
-    write_changed(project.docs_dir, files)
+    with collector_skips_what_exists():
+        catalog, grouping = load_and_group(project, strict)
+        refuse_linked_outputs(project)
+        write_rendered(project.docs_dir, site_jobs(project, catalog, grouping))
     write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping)))
     return catalog, grouping
 

@@ -134,6 +134,8 @@ LONG_PARTNERS_FROM = required_overlap(GROUP_KEYS_UP_TO + 1)
 
 # Matching a thousand titles takes about a tenth of a second: below this, starting processes costs more.
 PARALLEL_MATCHING_FROM = 5_000
+# From this many papers a build runs the whole check on another core while the themes are formed.
+BACKGROUND_FROM = 1_000
 
 
 class DuplicateIndex:
@@ -355,8 +357,9 @@ def arrival(paper: Paper) -> tuple:
     return (paper.added or dt.date.max, paper.id)
 
 
-def find_duplicates(papers: Sequence[Paper]) -> list[Duplicate]:
-    """Every paper that repeats one added before it (each pair reported once, on the newer entry)."""
+def find_duplicates(papers: Sequence[Paper], parallel: bool = True) -> list[Duplicate]:
+    """Every paper that repeats one added before it (each pair reported once, on the newer entry);
+    `parallel=False` keeps the matching in this process (a background worker cannot start others)."""
     ordered = sorted(papers, key=arrival)
     counts = Counter(w for p in ordered for w in title_words(normalize_title(p.title)))
     index = DuplicateIndex(word_counts=counts)
@@ -364,7 +367,7 @@ def find_duplicates(papers: Sequence[Paper]) -> list[Duplicate]:
     # Every paper is filed first; each is then matched against those filed before it, on every core
     # for long lists.
     check = lambda number: index.match_filed(ordered[number], made[number], number)
-    batches = parallel_map(check, range(len(ordered)), parallel=len(ordered) >= PARALLEL_MATCHING_FROM)
+    batches = parallel_map(check, range(len(ordered)), parallel=parallel and len(ordered) >= PARALLEL_MATCHING_FROM)
     return [duplicate for batch in batches for duplicate in batch if duplicate]
 
 
@@ -381,10 +384,11 @@ def duplicate_message(duplicate: Duplicate, keep_both: str = "add 'distinct_from
     return f"duplicate of {original.source}, which {duplicate.reason}; keep one entry"
 
 
-def duplicate_problems(papers: Sequence[Paper], lines: dict[str, dict[str, int]]) -> list[Problem]:
+def duplicate_problems(papers: Sequence[Paper], lines: dict[str, dict[str, int]],
+                       parallel: bool = True) -> list[Problem]:
     """Duplicates as problems on the later file: same identifier or title are errors, near ones warnings."""
     problems = []
-    for duplicate in find_duplicates(papers):
+    for duplicate in find_duplicates(papers, parallel):
         paper = duplicate.paper
         line = lines.get(paper.id, {}).get(duplicate.key)
         severity = "warning" if duplicate.near else "error"

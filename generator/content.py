@@ -15,11 +15,12 @@ import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from generator import checks
 from generator.errors import ContentError, Problem
 from generator.memo import RoundMemo
+from generator.parallel import in_background, parallel_map
 from generator.project import Project
 from generator.schema import (
     RESERVED_NAMES, SLUG_RE, CuratedTheme, Invalid, Paper, SiteConfig, VocabularyTag, check_value, config_sections,
@@ -281,7 +282,8 @@ def load_papers(project: Project,
     problems = id_clash_problems([entry.name for entry in entries], papers_rel)
     files, listing_problems = entry_files(entries, papers_rel)
     problems += listing_problems
-    for paper, entry_problems, key_lines in map(functools.partial(read_entry, memo=memo), files):
+    read = (result for batch in parallel_map(read_entry, files, parallel=memo is None) for result in batch)
+    for paper, entry_problems, key_lines in read:
         problems += entry_problems
         if paper is not None:
             papers.append(paper)
@@ -398,8 +400,19 @@ class Inspection:
 
 def inspect_content(project: Project, memo: RoundMemo | None = None) -> Inspection:
     """Read and check all content without failing: the shared first step of build, check and add."""
+    inspection = inspect_before_duplicates(project, memo)
+    return with_problems(inspection, checks.duplicate_problems(inspection.papers, inspection.lines))
+
+
+def inspect_before_duplicates(project: Project, memo: RoundMemo | None = None) -> Inspection:
+    """inspect_content without the duplicate check (on long lists the longest check of all)."""
     with _no_cycle_collection():
         return _inspect_content(project, memo)
+
+
+def with_problems(inspection: Inspection, problems: list[Problem]) -> Inspection:
+    """The inspection with more problems, in the same sorted order."""
+    return dataclasses.replace(inspection, problems=tuple(sorted(inspection.problems + tuple(problems))))
 
 
 @contextlib.contextmanager
@@ -423,7 +436,6 @@ def _inspect_content(project: Project, memo: RoundMemo | None) -> Inspection:
     problems += curated_problems + vocabulary_problems + paper_problems
     theme_lines = {paper_id: key_lines["theme"] for paper_id, key_lines in lines.items() if "theme" in key_lines}
     problems += pin_problems(papers, curated, project.relative(project.themes_file), theme_lines)
-    problems += checks.duplicate_problems(papers, lines)
     problems += checks.vocabulary_problems(papers, vocabulary, project.relative(vocabulary_file(project)), lines)
     if not papers and not any(p.is_error for p in problems):
         problems.append(Problem(project.relative(project.papers_dir), None, None,
@@ -433,7 +445,28 @@ def _inspect_content(project: Project, memo: RoundMemo | None) -> Inspection:
 
 def load_catalog(project: Project, strict: bool = False, memo: RoundMemo | None = None) -> Catalog:
     """Load and validate all content; raises ContentError listing every problem found."""
-    inspection = inspect_content(project, memo)
+    return checked_catalog(inspect_content(project, memo), strict)
+
+
+def load_catalog_checking_meanwhile(project: Project, strict: bool = False) -> tuple[Catalog, Callable[[], Catalog]]:
+    """load_catalog, with the duplicate check left running on another core while the caller goes on.
+
+    Returns the catalog and a call that waits for the check and returns the catalog with all its
+    warnings, or raises ContentError as load_catalog would have. Whenever the build fails anyway
+    (another error, or --strict, where any warning fails) the check is waited for at once, so every
+    problem is still reported together.
+    """
+    inspection = inspect_before_duplicates(project)
+    if strict or inspection.failing() or len(inspection.papers) < checks.BACKGROUND_FROM:
+        catalog = checked_catalog(with_problems(inspection, checks.duplicate_problems(inspection.papers,
+                                                                                      inspection.lines)), strict)
+        return catalog, lambda: catalog
+    pending = in_background(functools.partial(checks.duplicate_problems, inspection.papers, inspection.lines, parallel=False))
+    return checked_catalog(inspection, strict), lambda: checked_catalog(with_problems(inspection, pending()), strict)
+
+
+def checked_catalog(inspection: Inspection, strict: bool) -> Catalog:
+    """The catalog of an inspection; raises ContentError listing every problem when any is failing."""
     if inspection.failing(strict):
         raise ContentError(list(inspection.problems))
     return Catalog(inspection.config, inspection.papers, inspection.curated, inspection.problems)

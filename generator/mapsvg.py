@@ -118,23 +118,31 @@ def background_stride(grouping: Grouping, linked: set[str]) -> int:
 
 
 def map_model(grouping: Grouping, titles: dict[str, str], positions: dict[str, tuple[int, int]],
-              highlight: str | None = None) -> MapModel:
-    """The map of the whole list; with `highlight`, only that theme's dots are links and stand out."""
+              highlight: str | None = None, drawn: dict[tuple[str, int], str] | None = None) -> MapModel:
+    """The map of the whole list; with `highlight`, only that theme's dots are links and stand out.
+
+    `drawn` keeps the background paths already made, by theme and stride: every theme page draws
+    nearly the same background, so pages sharing it make each path once.
+    """
     colours = theme_colours(grouping)
     if highlight is not None:
         linked = {highlight}
     else:
         linked = {t.slug for t in grouping.themes} if len(grouping.coords) <= LINKED_DOTS else set()
     stride = background_stride(grouping, linked)
+    drawn = {} if drawn is None else drawn
     layers = []
     for theme in grouping.themes:
-        points = [(pid, *positions[pid]) for pid in theme.papers if pid in positions]
         if theme.slug in linked:
-            dots, path = tuple(Dot(pid, titles[pid], x, y) for pid, x, y in points), ""
+            dots = tuple(Dot(pid, titles[pid], *positions[pid]) for pid in theme.papers if pid in positions)
+            path = ""
         else:
-            dots, path = (), background_path([(x, y) for _, x, y in points[::stride]])
+            if (theme.slug, stride) not in drawn:
+                points = [positions[pid] for pid in theme.papers if pid in positions]
+                drawn[theme.slug, stride] = background_path(points[::stride])
+            dots, path = (), drawn[theme.slug, stride]
         layers.append(Layer(theme.slug, theme.name, colours[theme.slug], len(theme.papers), dots, path))
     # The highlighted theme is drawn last so its dots sit on top of the others; the legend keeps theme order.
-    drawn = sorted(layers, key=lambda layer: layer.slug == highlight)
-    return MapModel(WIDTH, HEIGHT, dot_radius(len(grouping.coords)), tuple(drawn), tuple(layers), highlight,
+    drawn_layers = sorted(layers, key=lambda layer: layer.slug == highlight)
+    return MapModel(WIDTH, HEIGHT, dot_radius(len(grouping.coords)), tuple(drawn_layers), tuple(layers), highlight,
                     len(grouping.coords))

@@ -38,7 +38,9 @@ def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str:
     """The first sentence or two of an abstract, cut at a sentence or word boundary."""
     if not text:
         return ""
-    text = " ".join(text.split())
+    # Only the start can be shown: two sentences of at most `limit` together, or the first one cut.
+    head = " ".join(text[:4 * limit].split())
+    text = head if len(text) <= 4 * limit or len(head) > 2 * limit + 2 else " ".join(text.split())
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
     result = ""
     for sentence in sentences[:2]:
@@ -221,6 +223,7 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
                    site=catalog.config.site)
     titles = {p.id: p.title for p in catalog.papers}
     positions = map_positions(grouping)
+    drawn: dict[tuple[str, int], str] = {}   # background paths, shared by the maps of one process
     neighbours = neighbour_themes(grouping)
 
     def rows() -> dict[str, PaperRow]:  # both index pages sit at the top level, so they share their rows
@@ -243,13 +246,13 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
         recent = recently_added(catalog.papers, RECENT_COUNT)
         return renderer.render("home.md", HOME, config=catalog.config, themes=grouping.themes,
                                paper_count=len(catalog.papers), recent=[(p, theme_of[p.id]) for p in recent],
-                               map=map_model(grouping, titles, positions),
+                               map=map_model(grouping, titles, positions, drawn=drawn),
                                tag_count=len({t for p in catalog.papers for t in p.tags}))
 
     def theme_page(theme: Theme) -> str:
         return renderer.render("theme.md", theme_path(theme.slug), theme=theme,
                                papers=[papers[i] for i in theme.papers], neighbours=neighbours[theme.slug],
-                               map=map_model(grouping, titles, positions, highlight=theme.slug))
+                               map=map_model(grouping, titles, positions, highlight=theme.slug, drawn=drawn))
 
     def paper_page(paper: Paper) -> str:
         path = paper_path(paper.id)

@@ -65,13 +65,16 @@ def _call(job: tuple[str, Callable[[], str]]) -> str:
     return job[1]()
 
 
-def run_jobs(jobs: list[tuple[str, Callable[[], str]]], label: str, parallel: bool = True) -> dict[str, str]:
+def run_jobs(jobs: list[tuple[str, Callable[[], str]]], label: str, parallel: bool = True,
+             deliver: Callable[[str, str], R] | None = None) -> dict[str, str | R]:
     """Run (path, make text) jobs, on every core for long lists unless told otherwise, with a progress
-    bar on a terminal."""
+    bar on a terminal. Returns each path's text or, given `deliver`, what deliver(path, text) returns:
+    it runs where the text was made, so the text itself need not be passed back."""
     from generator.progress import progress
 
-    texts = [text for batch in progress(parallel_map(_call, jobs, parallel), len(jobs), label) for text in batch]
-    return {path: text for (path, _), text in zip(jobs, texts)}
+    call = _call if deliver is None else (lambda job: deliver(job[0], job[1]()))
+    results = [result for batch in progress(parallel_map(call, jobs, parallel), len(jobs), label) for result in batch]
+    return {path: result for (path, _), result in zip(jobs, results)}
 
 
 _background: Callable | None = None

@@ -133,3 +133,94 @@ def test_a_failure_in_the_background_reaches_the_caller():
         raise ValueError("from the background")
     with pytest.raises(ValueError, match="from the background"):
         parallel.in_background(fails)()
+
+
+def on_two_cores_from_the_first_item(monkeypatch) -> None:
+    """Every parallel path taken even on the 12-paper fixture list."""
+    from generator import checks
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    monkeypatch.setattr(parallel, "SINGLES", 3)
+    monkeypatch.setattr(parallel, "SLICE", 4)
+    monkeypatch.setattr(checks, "BACKGROUND_FROM", 1)
+
+
+def docs_files(project: Project) -> dict[str, str]:
+    return {p.relative_to(project.docs_dir).as_posix(): p.read_text(encoding="utf-8")
+            for p in project.docs_dir.rglob("*") if p.is_file()}
+
+
+def test_pages_written_by_the_processes_that_make_them_equal_pages_made_here(fixture_project: Path, monkeypatch):
+    project = Project(fixture_project)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)
+    _, _, here = gather(project)
+    (project.docs_dir / "papers").mkdir(parents=True)
+    (project.docs_dir / "papers" / "a-paper-since-removed.md").write_text("stale")
+    on_two_cores_from_the_first_item(monkeypatch)
+    generate(project)
+    assert docs_files(project) == here
+    age_every_file(project.docs_dir)
+    generate(project)
+    assert modified_files(project.docs_dir) == set()
+
+
+def test_entries_read_on_every_core_equal_entries_read_here(fixture_project: Path, monkeypatch):
+    from generator.content import inspect_content
+
+    project = Project(fixture_project)
+    (project.papers_dir / "broken.yml").write_text("title: [unclosed\n")
+    (project.papers_dir / "no-abstract.yml").write_text("title: A paper without its abstract\nyear: '2020'\n")
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)
+    here = inspect_content(project)
+    on_two_cores_from_the_first_item(monkeypatch)
+    forked = inspect_content(project)
+    assert forked == here
+    assert {p.path for p in forked.problems} >= {"content/papers/broken.yml", "content/papers/no-abstract.yml"}
+
+
+def add_duplicates(project: Project) -> None:
+    """A repeated DOI (an error) and a near-identical title (a warning)."""
+    original = project.papers_dir / "protein-design-by-diffusion.yml"
+    (project.papers_dir / "protein-design-again.yml").write_text(
+        original.read_text().replace("year: 2023", "year: 2023\ndoi: 10.1000/protein"), encoding="utf-8")
+    original.write_text(original.read_text().replace("year: 2023", "year: 2023\ndoi: 10.1000/protein"))
+    (project.papers_dir / "protein-design-near.yml").write_text(
+        original.read_text().replace("Protein design by diffusion over backbone structure",
+                                     "Protein design by diffusion over backbone structures")
+        .replace("doi: 10.1000/protein\n", ""), encoding="utf-8")
+
+
+def test_a_duplicate_found_on_another_core_stops_the_build_with_every_other_problem(fixture_project: Path,
+                                                                                     monkeypatch):
+    from generator.errors import ContentError
+
+    project = Project(fixture_project)
+    add_duplicates(project)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)
+    with pytest.raises(ContentError) as here:
+        generate(project)
+    on_two_cores_from_the_first_item(monkeypatch)
+    with pytest.raises(ContentError) as forked:
+        generate(project)
+    assert forked.value.problems == here.value.problems
+    assert {(p.path, p.key, p.severity) for p in forked.value.problems} >= {
+        ("content/papers/protein-design-by-diffusion.yml", "doi", "error"),
+        ("content/papers/protein-design-near.yml", "title", "warning")}
+    assert not project.docs_dir.exists()
+
+    (project.papers_dir / "no-abstract.yml").write_text("title: A paper without its abstract\nyear: '2020'\n")
+    with pytest.raises(ContentError) as both:
+        generate(project)
+    assert {p.path for p in both.value.problems} >= {"content/papers/protein-design-by-diffusion.yml",
+                                                     "content/papers/no-abstract.yml"}
+
+
+def test_near_duplicates_found_on_another_core_are_warned_of(fixture_project: Path, monkeypatch):
+    project = Project(fixture_project)
+    add_duplicates(project)
+    (project.papers_dir / "protein-design-again.yml").unlink()
+    on_two_cores_from_the_first_item(monkeypatch)
+    catalog, _ = generate(project)
+    assert [(p.path, p.key) for p in catalog.warnings if "duplicate" in p.message] == [
+        ("content/papers/protein-design-near.yml", "title")]
