@@ -44,12 +44,14 @@ def slice_bounds(count: int) -> list[tuple[int, int]]:
     return singles + [(start, min(start + SLICE, count)) for start in range(len(singles), count, SLICE)]
 
 
-def parallel_map(function: Callable[[T], R], items: Sequence[T], parallel: bool = True) -> Iterator[list[R]]:
+def parallel_map(function: Callable[[T], R], items: Sequence[T], parallel: bool = True,
+                 from_items: int | None = None) -> Iterator[list[R]]:
     """`function` over `items`, yielded slice by slice in order (so a caller can show progress);
-    `parallel=False` keeps every call in this process (so it can change this process's state)."""
+    `parallel=False`, or fewer than `from_items` items (PARALLEL_FROM unless given), keeps every call
+    in this process (so it can change this process's state)."""
     global _job
     slices = slice_bounds(len(items))
-    if not parallel or len(items) < PARALLEL_FROM or not can_fork():
+    if not parallel or len(items) < (PARALLEL_FROM if from_items is None else from_items) or not can_fork():
         for start, stop in slices:
             yield [function(item) for item in items[start:stop]]
         return

@@ -121,8 +121,10 @@ def test_related_papers_found_on_another_core_equal_those_found_here(fixture_pro
 
     catalog = load_catalog(Project(fixture_project))
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    monkeypatch.setattr(themes.related, "PAIR_CHUNK", 4)  # the shared phrases of 4 pairs per task
     forked = themes.theme_step(catalog.papers, catalog.config.themes, scalable_from=1)
     monkeypatch.setattr(themes, "in_background", lambda function: function)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 1)
     here = themes.theme_step(catalog.papers, catalog.config.themes, scalable_from=1)
     assert forked.related == here.related
     assert forked == here

@@ -131,9 +131,10 @@ def sorted_step(papers: list[Paper], settings: ThemesSection, curated: Sequence[
              else tuple((t.slug, t.name, "") for t in kept))
     texts = read_texts(papers, [declared_text(name, description) for _, name, description in given])
     features = vectorize(texts, scalable)
-    # Related papers need only the features: on long lists they are found on another core meanwhile.
-    find_related = partial(related_for_all, features, ids, settings, scalable)
-    related_result = in_background(find_related) if scalable else find_related
+    # Related papers need only the features: on long lists they are searched for on another core meanwhile,
+    # and the phrases they share found on every core once this one is free.
+    find_neighbours = partial(neighbours_of_all, features, settings, scalable)
+    neighbours = in_background(find_neighbours) if scalable else find_neighbours
     if curated:
         plan = curated_plan(papers, curated, texts, given)
     elif kept:
@@ -143,15 +144,13 @@ def sorted_step(papers: list[Paper], settings: ThemesSection, curated: Sequence[
     themes, term_keys = describe_themes(features, plan, ids)
     placed = placements(features, plan, themes, term_keys, ids)
     coords = layout.layout(features, ids, plan.labels, settings.seed, scalable)
-    return Grouping(themes, placed, related_result(), coords)
+    return Grouping(themes, placed, related_papers(features, ids, neighbours(), parallel=scalable), coords)
 
 
-def related_for_all(features: Features, ids: list[str], settings: ThemesSection,
-                    scalable: bool) -> dict[str, tuple[Related, ...]]:
-    """Every paper's related papers, with the nearest-neighbour search that suits the list's size."""
-    neighbours = (related.nearest_scalable(features, settings.related, settings.seed) if scalable
-                  else related.nearest(features, settings.related))
-    return related_papers(features, ids, neighbours)
+def neighbours_of_all(features: Features, settings: ThemesSection, scalable: bool) -> list[list[tuple[int, float]]]:
+    """Every paper's most similar papers, with the nearest-neighbour search that suits the list's size."""
+    return (related.nearest_scalable(features, settings.related, settings.seed) if scalable
+            else related.nearest(features, settings.related))
 
 
 def kept_lock(ids: list[str], lock: Sequence[LockedTheme]) -> tuple[LockedTheme, ...]:
@@ -278,13 +277,15 @@ def theme_columns(plan: Plan, themes: tuple[Theme, ...]) -> list[int]:
     return [index[t.slug] for t in themes]
 
 
-def related_papers(features: Features, ids: list[str], found: list[list[tuple[int, float]]]) -> dict[str, tuple[Related, ...]]:
-    """For every paper, its most similar others (found), with the key phrases they share."""
+def related_papers(features: Features, ids: list[str], found: list[list[tuple[int, float]]],
+                   parallel: bool = False) -> dict[str, tuple[Related, ...]]:
+    """For every paper, its most similar others (found), with the key phrases they share (found on every
+    core with `parallel`)."""
     pairs = np.array([(i, j) for i in range(len(ids)) for j, _ in found[i]], dtype=np.int64).reshape(-1, 2)
     # a pair's shared phrases do not depend on its order: score each unordered pair once
     low, high = pairs.min(axis=1), pairs.max(axis=1)
     index, representative = factorize(low * len(ids) + high)
-    shared = related.shared_phrases(features, np.c_[low[representative], high[representative]])
+    shared = related.shared_phrases(features, np.c_[low[representative], high[representative]], parallel)
     features.display([key for keys in shared for key in keys])  # all display forms in one pass
     shown = [tuple(features.display(keys)) for keys in shared]
     terms = iter([shown[k] for k in index.tolist()])   # in the order of `pairs`

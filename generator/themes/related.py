@@ -1,9 +1,13 @@
 """Related papers: the most similar papers of the whole list, each with the key phrases they share."""
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import dataclass, field
 
+import numpy as np
+from scipy import sparse
 from sklearn.preprocessing import normalize
+
+from generator.parallel import parallel_map
 
 from generator.themes.clustering import BLOCK_ROWS, mini_batch_kmeans
 from generator.themes.features import LATENT_SHARE, Features, similarity_rows
@@ -109,42 +113,69 @@ def pair_dots(matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return out
 
 
-def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
+def shared_phrases(features: Features, pairs: np.ndarray, parallel: bool = False) -> list[list[int]]:
     """For each pair of papers, the keys of up to three phrases both use, rarest and longest first.
 
     Only phrases other papers use too (not typos) and without words under three letters count; a
     phrase in either title counts double. Every (phrase, in a title or not) is ranked once for the
     whole list, so a pair's phrases are put in order by one integer sort; only the few best of each
-    pair are read as text, to drop those repeating a better one.
+    pair are read as text, to drop those repeating a better one. With `parallel`, chunks of pairs are
+    shared out among every core.
     """
-    table = features.texts.phrases
-    n = features.phrases.shape[0]
-    candidate = np.flatnonzero((features.frequency >= 2) & ~table.has_short_word)
-    base = np.log(n / features.frequency[candidate]) * table.lengths[candidate]
-    alphabetical = alphabetical_rank(features, candidate)
-    # entry c < C: phrase candidate[c] outside both titles; C + c: the same phrase in a title
-    order = np.lexsort((np.r_[alphabetical, alphabetical], -np.r_[base * 1.0, base * 2.0]))
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    # only candidate phrases can be shown: the row copies below carry nothing else
-    phrases, titles = features.phrases[:, candidate].tocsr(), features.titles[:, candidate].tocsr()
-    found: list[list[int]] = []
-    forms: dict[int, tuple] = {}
-    known: dict[tuple, list[int]] = {}   # pairs often share the same best phrases
-    for start in range(0, len(pairs), PAIR_CHUNK):
-        chunk = pairs[start:start + PAIR_CHUNK]
-        codes = ranked_entries(phrases, titles, chunk, rank)
-        bounds = np.searchsorted(codes, np.arange(len(chunk) + 1) * len(order))
-        heads = leading_keys(codes, bounds, len(order), candidate[order % len(candidate)])
+    job = SharedPhrases.ranked(features, pairs)
+    starts = range(0, len(pairs), PAIR_CHUNK)
+    return [kept for batch in parallel_map(job.chunk, starts, parallel, from_items=2) for chunk in batch
+            for kept in chunk]
+
+
+@dataclass
+class SharedPhrases:
+    """The phrases pairs of papers share, chunk by chunk, with every (phrase, in a title or not) ranked once."""
+
+    features: Features
+    pairs: np.ndarray
+    candidate: np.ndarray   # keys of the phrases that can be shown
+    order: np.ndarray       # entries (candidate c outside titles: c; in a title: C + c), best first
+    rank: np.ndarray        # position of each entry in `order`
+    phrases: sparse.csr_matrix  # papers x candidates: uses
+    titles: sparse.csr_matrix   # papers x candidates: uses in a title
+    known: dict = field(default_factory=dict)   # pairs often share the same best phrases
+    forms: dict = field(default_factory=dict)
+
+    @classmethod
+    def ranked(cls, features: Features, pairs: np.ndarray) -> SharedPhrases:
+        table = features.texts.phrases
+        n = features.phrases.shape[0]
+        candidate = np.flatnonzero((features.frequency >= 2) & ~table.has_short_word)
+        base = np.log(n / features.frequency[candidate]) * table.lengths[candidate]
+        alphabetical = alphabetical_rank(features, candidate)
+        order = np.lexsort((np.r_[alphabetical, alphabetical], -np.r_[base * 1.0, base * 2.0]))
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        # only candidate phrases can be shown: the row copies made per chunk carry nothing else
+        return cls(features, pairs, candidate, order, rank, features.phrases[:, candidate].tocsr(),
+                   features.titles[:, candidate].tocsr())
+
+    def chunk(self, start: int) -> list[list[int]]:
+        """The shared phrases of the PAIR_CHUNK pairs from `start`."""
+        candidate, order, span = self.candidate, self.order, len(self.order)
+        chunk = self.pairs[start:start + PAIR_CHUNK]
+        codes = ranked_entries(self.phrases, self.titles, chunk, self.rank)
+        bounds = np.searchsorted(codes, np.arange(len(chunk) + 1) * span)
+        heads = leading_keys(codes, bounds, span, candidate[order % len(candidate)])
         sizes = np.diff(bounds).tolist()
+        found: list[list[int]] = []
         for p, head in enumerate(heads):
             head = tuple(k for k in head if k >= 0)
-            kept = known[head] if head in known else known.setdefault(head, distinct_keys(features, head, SHARED_TERMS, forms))
+            kept = self.known.get(head)
+            if kept is None:
+                kept = self.known[head] = distinct_keys(self.features, head, SHARED_TERMS, self.forms)
             if len(kept) < SHARED_TERMS and sizes[p] > len(head):
-                every = codes[bounds[p]:bounds[p + 1]] % len(order)
-                kept = distinct_keys(features, candidate[order[every] % len(candidate)].tolist(), SHARED_TERMS, forms)
+                every = codes[bounds[p]:bounds[p + 1]] % span
+                kept = distinct_keys(self.features, candidate[order[every] % len(candidate)].tolist(), SHARED_TERMS,
+                                     self.forms)
             found.append(kept)
-    return found
+        return found
 
 
 def ranked_entries(phrases, titles, pairs: np.ndarray, rank: np.ndarray) -> np.ndarray:
