@@ -58,7 +58,8 @@ def measure_stages(root: Path, with_mkdocs: bool) -> dict:
     import gc
     import resource
 
-    from generator.build import collector_skips_what_exists, group, render, site_jobs
+    from generator.build import group, render, site_jobs
+    from generator.collector import collector_skips_what_exists
     from generator.content import load_catalog_checking_meanwhile
     from generator.mkdocs_config import mkdocs_config
     from generator.output import write_mkdocs_config, write_rendered

@@ -5,7 +5,6 @@ Prints figures; asserts nothing. Usage: .venv/bin/python benchmarks/site.py [--s
 from __future__ import annotations
 
 import random
-import re
 import shutil
 import sys
 import tempfile

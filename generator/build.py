@@ -1,12 +1,12 @@
 """The pipeline, stage by stage: load, group into themes, write pages, render the site."""
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gc
 from functools import partial
 from typing import Callable
 
+from generator.collector import collector_skips_what_exists
 from generator.contribute import PAGE as CONTRIBUTE, contribute_page, contributing_text
 from generator.content import Catalog, load_catalog_checking_meanwhile
 from generator.exports import bibtex_entries, export_jobs
@@ -73,22 +73,6 @@ def load_and_group(project: Project, strict: bool = False) -> tuple[Catalog, Gro
     catalog = complete()  # every warning, or the build stops here with every problem
     gc.freeze()
     return catalog, grouping
-
-
-@contextlib.contextmanager
-def collector_skips_what_exists():
-    """Hide every object alive now, and those frozen within the block, from Python's cycle collector until
-    the block ends.
-
-    The catalog (and then the themes) stay alive to the end; a full collection walks every live object,
-    so on 100,000 papers each one cost more than the last. Page workers forked meanwhile also keep more
-    of their memory shared with this process, as the collector no longer writes to those objects.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:

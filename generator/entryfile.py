@@ -5,7 +5,6 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import os
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import markdown

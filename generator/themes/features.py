@@ -10,7 +10,7 @@ import functools
 import re
 from functools import cached_property
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -21,6 +21,9 @@ from sklearn.preprocessing import normalize
 from generator.schema import Paper
 from generator.themes import phrases
 from generator.themes.phrases import PhraseCounts, Tokens
+
+if TYPE_CHECKING:  # curation imports this module
+    from generator.themes.curation import View
 
 # Titles are short and dense in topic words; counting them twice gives them the weight a reader gives them.
 TITLE_REPEATS = 2
@@ -188,7 +191,7 @@ def randomized_axes(matrix: sparse.csr_matrix, dimensions: int, oversamples: int
     return (vectors[:, order].T @ projected) / strengths[:, None]
 
 
-def declared_views(texts: Texts, theme_texts: list[str]) -> list["View"]:
+def declared_views(texts: Texts, theme_texts: list[str]) -> list[View]:
     """Phrase and word views for assignment into known themes; the themes' own words join each vocabulary.
 
     Fitting on the theme texts too keeps a description word that only one paper uses (min_df

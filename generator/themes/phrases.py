@@ -297,7 +297,7 @@ def phrase_keys(stream: np.ndarray, stem_count: int) -> tuple[list[np.ndarray], 
     both = kept[:-1] & kept[1:]
     positions = [np.flatnonzero(kept), np.flatnonzero(both), np.flatnonzero(both[:-1] & kept[2:])]
     at = [np.full(len(stream), -1, dtype=np.int32) for _ in positions]
-    stems, first = [], 0
+    stems, first, first_of_pairs = [], 0, 0
     for size, where in enumerate(positions, start=1):
         if size == 1:
             code = stream[where].astype(np.int64)
