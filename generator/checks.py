@@ -135,7 +135,7 @@ LONG_PARTNERS_FROM = required_overlap(GROUP_KEYS_UP_TO + 1)
 # Matching a thousand titles takes about a tenth of a second: below this, starting processes costs more.
 PARALLEL_MATCHING_FROM = 5_000
 # From this many papers a build runs the whole check on another core while the themes are formed.
-BACKGROUND_FROM = 1_000
+BACKGROUND_FROM = 5_000
 
 
 class DuplicateIndex:
