@@ -270,8 +270,8 @@ def load_papers(project: Project,
                 memo: RoundMemo | None = None) -> tuple[tuple[Paper, ...], dict[str, dict[str, int]], list[Problem]]:
     """Read and validate every content/papers/*.yml, in id order; also the line of each key, by id.
 
-    Given a memo (the live preview), an entry whose file name and text are unchanged is not validated
-    again. (Reading on every core cost more in passing the papers back than it saved.)"""
+    Long lists are read on every core; given a memo (the live preview), entries are read here and one
+    whose file name and text are unchanged is not validated again."""
     papers, lines = [], {}
     papers_rel = project.relative(project.papers_dir)
     if not project.papers_dir.is_dir():
@@ -400,7 +400,7 @@ class Inspection:
 def inspect_content(project: Project, memo: RoundMemo | None = None) -> Inspection:
     """Read and check all content without failing: the shared first step of build, check and add."""
     inspection = inspect_before_duplicates(project, memo)
-    return with_problems(inspection, checks.duplicate_problems(inspection.papers, inspection.lines))
+    return with_problems(inspection, duplicate_problems(inspection))
 
 
 def inspect_before_duplicates(project: Project, memo: RoundMemo | None = None) -> Inspection:
@@ -409,6 +409,12 @@ def inspect_before_duplicates(project: Project, memo: RoundMemo | None = None) -
     # them all again, which made 100,000 entries take a third longer.
     with no_cycle_collection():
         return _inspect_content(project, memo)
+
+
+def duplicate_problems(inspection: Inspection, parallel: bool = True) -> list[Problem]:
+    """The duplicate check of the inspected papers (`parallel=False`: matching stays in this process)."""
+    with no_cycle_collection():
+        return checks.duplicate_problems(inspection.papers, inspection.lines, parallel)
 
 
 def with_problems(inspection: Inspection, problems: list[Problem]) -> Inspection:
@@ -446,10 +452,9 @@ def load_catalog_checking_meanwhile(project: Project, strict: bool = False) -> t
     """
     inspection = inspect_before_duplicates(project)
     if strict or inspection.failing() or len(inspection.papers) < checks.BACKGROUND_FROM:
-        catalog = checked_catalog(with_problems(inspection, checks.duplicate_problems(inspection.papers,
-                                                                                      inspection.lines)), strict)
+        catalog = checked_catalog(with_problems(inspection, duplicate_problems(inspection)), strict)
         return catalog, lambda: catalog
-    pending = in_background(functools.partial(checks.duplicate_problems, inspection.papers, inspection.lines, parallel=False))
+    pending = in_background(functools.partial(duplicate_problems, inspection, parallel=False))
     return checked_catalog(inspection, strict), lambda: checked_catalog(with_problems(inspection, pending()), strict)
 
 

@@ -13,10 +13,11 @@ from generator.cli import cli
 from generator.content import curated_from_yaml, load_catalog
 from generator.errors import ContentError
 from generator.project import Project
-from generator.schema import CuratedTheme, ThemesSection
+from generator.schema import CuratedTheme, Paper, ThemesSection
 from generator.themelock import lock_file, read_lock
 from generator.themes import LockedTheme, align_with_lock, group_papers, grouping_json, locked_themes
-from generator.themes.naming import distinct, theme_name
+from generator.themes.features import read_texts, vectorize
+from generator.themes.naming import distinct, modifiers, theme_name
 
 SETTINGS = ThemesSection()
 DECLARED = (
@@ -118,6 +119,24 @@ def test_a_name_already_taken_moves_on_to_the_next_phrases():
     ranked = ["graph attention", "node classification", "message passing"]
     assert theme_name(ranked, {}, {"graph attention and node classification"}) == \
         "Node classification and message passing"
+
+
+def test_a_lone_word_that_qualifies_others_gives_way_to_its_phrase_in_a_name():
+    ranked = ["meta learning", "bayesian", "meta learning algorithms", "bayesian inference"]
+    assert theme_name(ranked, {}, set()) == "Meta learning and bayesian"
+    assert theme_name(ranked, {}, set(), frozenset({"bayesian"})) == "Meta learning and bayesian inference"
+    alone = ["meta learning", "bayesian", "meta learning algorithms", "few shots"]
+    assert theme_name(alone, {}, set(), frozenset({"bayesian"})) == "Meta learning and few shots"
+
+
+def test_words_that_mostly_qualify_the_next_word_are_found_from_the_texts():
+    abstracts = ["Bayesian inference of protein structure.", "Bayesian optimization of protein folding.",
+                 "Fast bayesian networks for protein design.", "Structure of a protein, and its inference."]
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
+              for i, text in enumerate(abstracts)]
+    found = modifiers(vectorize(read_texts(papers, []), False))
+    assert "bayesian" in found
+    assert not {"protein", "inference", "structur", "structure"} & found
 
 
 def test_distinct_phrases_drop_parts_and_acronyms():

@@ -26,6 +26,11 @@ TITLE_BONUS = 1.0
 TITLE_FLOOR = 0.3
 FALLBACK_NAME = "Other papers"
 NAME_CANDIDATES = 12
+# A word this often followed by another word of its phrase ('bayesian' in 'bayesian inference',
+# 'neural' in 'neural network'; English puts a phrase's head last) mostly qualifies the words after
+# it: alone in a name it reads as a dangling adjective ("Meta learning and bayesian").
+MODIFIER_SHARE = 0.85
+MODIFIER_USES = 3
 # Keys of a theme put in order before naming reads them: names and terms come from the first few
 # dozen, and sorting every phrase of a 2,000-paper theme would cost more than the rest of naming.
 RANKING_HEAD = 256
@@ -157,8 +162,34 @@ def distinct(keys: Sequence[str], limit: int) -> list[str]:
     return kept
 
 
-def theme_name(ranked: Sequence[str], display: dict[str, str], taken: set[str]) -> str:
+def modifiers(features: Features) -> frozenset[str]:
+    """The stemmed words of the list that mostly qualify the next word of their phrase (see MODIFIER_SHARE)."""
+    table = features.texts.phrases
+    single, pair = table.starting[0], table.starting[1]
+    used = single >= 0
+    stems = table.key_stems[single[used], 0]
+    uses = np.bincount(stems, minlength=len(table.stems))
+    followed = np.bincount(stems, weights=(pair[used] >= 0).astype(float), minlength=len(table.stems))
+    qualifying = (uses >= MODIFIER_USES) & (followed >= MODIFIER_SHARE * uses)
+    return frozenset(table.stems[s] for s in np.flatnonzero(qualifying))
+
+
+def without_dangling_words(ranked: Sequence[str], modifiers: frozenset[str]) -> list[str]:
+    """The phrases, a lone word that mostly qualifies another replaced by the theme's best phrase
+    starting with it ('bayesian' -> 'bayesian inference'), or left out when there is none."""
+    kept: list[str] = []
+    for key in ranked:
+        if " " not in key and key in modifiers:
+            key = next((longer for longer in ranked if longer.startswith(key + " ")), "")
+        if key and key not in kept:
+            kept.append(key)
+    return kept
+
+
+def theme_name(ranked: Sequence[str], display: dict[str, str], taken: set[str],
+               modifiers: frozenset[str] = frozenset()) -> str:
     """'X and Y' from the two best distinct phrases, multi-word ones first; unique within the list."""
+    ranked = without_dangling_words(ranked, modifiers) or list(ranked)
     multi = [key for key in ranked if " " in key]
     candidates = distinct(leading_word(ranked, multi) + multi[:NAME_PHRASES] + list(ranked[:NAME_CANDIDATES]),
                           NAME_CANDIDATES)
