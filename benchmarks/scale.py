@@ -85,7 +85,7 @@ def measure_stages(root: Path, with_mkdocs: bool) -> dict:
 
         def pages():  # made on every core, each process writing the files it made that changed
             write_rendered(project.docs_dir, site_jobs(project, catalog, grouping))
-            write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping)))
+            write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping, catalog.tagged)))
         stage("pages", pages)
     results["themes_count"] = len(grouping.themes)
     results["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

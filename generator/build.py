@@ -85,7 +85,7 @@ def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]
         catalog, grouping = load_and_group(project, strict)
         refuse_linked_outputs(project)
         write_rendered(project.docs_dir, site_jobs(project, catalog, grouping))
-    write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping)))
+    write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping, catalog.tagged)))
     return catalog, grouping
 
 

@@ -40,6 +40,11 @@ class Catalog:
     def paper(self, paper_id: str) -> Paper:
         return next(p for p in self.papers if p.id == paper_id)
 
+    @property
+    def tagged(self) -> bool:
+        """Whether any paper has tags (the site shows its tag index only then)."""
+        return any(p.tags for p in self.papers)
+
 
 def unknown_key_message(key: str, known: list[str], where: str) -> str:
     """'unknown key' with a 'did you mean' for near misses and the list of allowed keys."""

@@ -232,7 +232,10 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
     def all_papers() -> str:
         by_title = sorted(catalog.papers, key=lambda p: p.title.lower())  # as Jinja's sort filter did
         table = rows()
-        return renderer.render("all-papers.md", ALL_PAPERS, rows=[table[p.id] for p in by_title])
+        # a column no entry fills would only look unfinished
+        shown = {"year": any(p.year for p in catalog.papers), "added": any(p.added for p in catalog.papers),
+                 "tags": catalog.tagged}
+        return renderer.render("all-papers.md", ALL_PAPERS, rows=[table[p.id] for p in by_title], shown=shown)
 
     def themes_index() -> str:
         return renderer.render("themes.md", THEMES, themes=grouping.themes, paper_count=len(catalog.papers))
@@ -266,8 +269,9 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
             + [(paper_path(p.id), partial(paper_page, p)) for p in catalog.papers])
 
 
-def navigation(grouping: Grouping) -> list:
-    """The site navigation: home, the themes, the all-papers and tag indexes, never paper pages.
+def navigation(grouping: Grouping, tagged: bool = True) -> list:
+    """The site navigation: home, the themes, the all-papers and tag indexes, never paper pages (the tag
+    index only when a paper is `tagged`).
 
     Material draws the whole navigation into every page, so its size multiplies the cost of each
     page: past NAV_THEMES themes the navigation links the themes index only, and stays the same size.
@@ -279,6 +283,6 @@ def navigation(grouping: Grouping) -> list:
         {"Home": HOME},
         {"Themes": themes},
         {"All papers": ALL_PAPERS},
-        {"Tags": TAGS},
+        *([{"Tags": TAGS}] if tagged else []),
         {"Contribute": "contribute.md"},
     ]

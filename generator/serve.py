@@ -76,7 +76,7 @@ def regenerate(project: Project, preview: Preview) -> list | None:
         preview.memo.entries.next_round()
     preview.behind, preview.files = bool(edited), files
     changed = write_changed(project.docs_dir, files)
-    nav = navigation(grouping)
+    nav = navigation(grouping, catalog.tagged)
     if preview.nav is not None and nav != preview.nav:
         mark_all_changed(project.docs_dir)
         log.info("readinglist: the themes changed; rebuilding every page")

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from browser_support import GIVEN_BIBTEX, HOSTILE_ID, RICH_ID, built_rich_list
+from generator.build import gather
 from generator.mapsvg import BACKGROUND_DOTS, LINKED_DOTS, background_path, dot_radius, map_model, map_positions, spread
 from generator.pages import code_fence, code_link, edit_url, excerpt, neighbour_themes
+from generator.project import Project
 from generator.schema import SiteSection
 from generator.themes import Grouping, Placement, Related, Theme
 
@@ -170,3 +172,20 @@ def test_tags_index_lists_each_tag_with_its_papers(rich: Path):
     for tag in ("graphs", "transformers", "reinforcement-learning"):
         assert f'id="tag-{tag}"' in html
     assert html.count(f'href="papers/{HOSTILE_ID}.html"') == 1
+
+
+def all_papers_columns(project: Project) -> tuple[list[str], set[int]]:
+    """The all-papers table's headers and the numbers of cells its rows have."""
+    text = gather(project)[2]["all-papers.md"]
+    headers = re.findall(r"<th[^>]*>(?:<button[^>]*>)?([^<]+)", text)
+    return headers, {row.count("<td>") for row in re.findall(r"<tr><td>.*</tr>", text)}
+
+
+def test_the_all_papers_table_leaves_out_columns_no_entry_fills(fixture_project: Path):
+    project = Project(fixture_project)
+    assert all_papers_columns(project) == (["Title", "Theme", "Year", "Added", "Tags"], {5})
+    for entry in project.papers_dir.glob("*.yml"):
+        kept = [line for line in entry.read_text().splitlines()
+                if not line.startswith(("year:", "tags:", "- ", "added:"))]
+        entry.write_text("\n".join(kept) + "\n")
+    assert all_papers_columns(project) == (["Title", "Theme"], {2})

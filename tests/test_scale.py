@@ -226,3 +226,8 @@ def test_near_duplicates_found_on_another_core_are_warned_of(fixture_project: Pa
     catalog, _ = generate(project)
     assert [(p.path, p.key) for p in catalog.warnings if "duplicate" in p.message] == [
         ("content/papers/protein-design-near.yml", "title")]
+
+
+def test_the_tag_index_is_in_the_navigation_only_when_a_paper_has_tags():
+    assert {"Tags": "tags.md"} in navigation(synthetic_grouping(12))
+    assert {"Tags": "tags.md"} not in navigation(synthetic_grouping(12), tagged=False)
