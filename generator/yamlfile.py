@@ -96,10 +96,12 @@ def text_problems(text: str, rel: str) -> list[Problem]:
 
 def parse_yaml(text: str, rel: str) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse YAML text, keeping key lines and reporting syntax errors, repeated keys and hostile structure."""
-    problems = text_problems(text, rel)
-    if problems:
-        return None, problems
-    simple = simple_document(text)
+    usual = not _UNUSUAL.search(text)  # scanned once: most entries need neither check below
+    if not usual or len(text) > MAX_LINE_CHARS:
+        problems = text_problems(text, rel)
+        if problems:
+            return None, problems
+    simple = simple_mapping(text) if usual else None
     if simple is not None:
         return simple, []
     return pyyaml_document(text, rel)
@@ -222,8 +224,11 @@ class _GiveUp(Exception):
 
 def simple_document(text: str) -> YamlDocument | None:
     """The document when the text is a flat mapping of the simple kind entries use, else None."""
-    if _UNUSUAL.search(text):
-        return None
+    return None if _UNUSUAL.search(text) else simple_mapping(text)
+
+
+def simple_mapping(text: str) -> YamlDocument | None:
+    """simple_document of a text known to hold no unusual character."""
     try:
         return _SimpleReader(text.split("\n")).document()
     except _GiveUp:
