@@ -5,6 +5,7 @@ import dataclasses
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -17,7 +18,7 @@ from generator.schema import CuratedTheme, Paper, ThemesSection
 from generator.themelock import lock_file, read_lock
 from generator.themes import LockedTheme, align_with_lock, group_papers, grouping_json, locked_themes
 from generator.themes.features import read_texts, vectorize
-from generator.themes.naming import distinct, modifiers, theme_name
+from generator.themes.naming import distinct, qualifying_stems, theme_name, without_dangling_words
 
 SETTINGS = ThemesSection()
 DECLARED = (
@@ -121,22 +122,29 @@ def test_a_name_already_taken_moves_on_to_the_next_phrases():
         "Node classification and message passing"
 
 
-def test_a_lone_word_that_qualifies_others_gives_way_to_its_phrase_in_a_name():
-    ranked = ["meta learning", "bayesian", "meta learning algorithms", "bayesian inference"]
-    assert theme_name(ranked, {}, set()) == "Meta learning and bayesian"
-    assert theme_name(ranked, {}, set(), frozenset({"bayesian"})) == "Meta learning and bayesian inference"
-    alone = ["meta learning", "bayesian", "meta learning algorithms", "few shots"]
-    assert theme_name(alone, {}, set(), frozenset({"bayesian"})) == "Meta learning and few shots"
-
-
-def test_words_that_mostly_qualify_the_next_word_are_found_from_the_texts():
+def small_features():
     abstracts = ["Bayesian inference of protein structure.", "Bayesian optimization of protein folding.",
                  "Fast bayesian networks for protein design.", "Structure of a protein, and its inference."]
     papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
               for i, text in enumerate(abstracts)]
-    found = modifiers(vectorize(read_texts(papers, []), False))
+    return vectorize(read_texts(papers, []), False)
+
+
+def test_words_that_mostly_qualify_the_next_word_are_found_from_the_texts():
+    features = small_features()
+    stems = features.texts.phrases.stems
+    found = {stems[s] for s in np.flatnonzero(qualifying_stems(features))}
     assert "bayesian" in found
-    assert not {"protein", "inference", "structur", "structure"} & found
+    assert not {"protein", "inference", "structur", "structure", "fast"} & found  # 'fast' is used once only
+
+
+def test_a_phrase_ending_in_a_qualifying_word_gives_way_to_the_phrase_going_on_from_it():
+    features = small_features()
+    key = {features.key_text(k): k for k in range(features.phrases.shape[1])}
+    ranked = np.array([key[t] for t in ("bayesian", "protein", "fast bayesian", "bayesian inference",
+                                        "fast bayesian network", "fast")])
+    kept = without_dangling_words(features, ranked, qualifying_stems(features))
+    assert [features.key_text(k) for k in kept] == ["bayesian inference", "protein", "fast bayesian network", "fast"]
 
 
 def test_distinct_phrases_drop_parts_and_acronyms():

@@ -222,7 +222,6 @@ def describe_themes(features: Features, plan: Plan, ids: list[str]) -> tuple[tup
     candidates = [naming.name_candidates(features, ranked) for ranked, _ in rankings] if not plan.given else []
     features.display([key for keys in term_keys + candidates for key in keys])  # all display forms in one pass
     themes, names, slugs = [], set(), set()
-    qualifiers = naming.modifiers(features) if not plan.given else frozenset()
     for k, keys in enumerate(term_keys):
         terms = tuple(features.display(keys))
         members = np.flatnonzero(plan.labels == k)
@@ -233,7 +232,7 @@ def describe_themes(features: Features, plan: Plan, ids: list[str]) -> tuple[tup
             themes.append(Theme(slug, name, terms, papers, description, curated=plan.curated))
         else:
             texts = [features.key_text(key) for key in candidates[k]]
-            name = naming.theme_name(texts, dict(zip(texts, features.display(candidates[k]))), names, qualifiers)
+            name = naming.theme_name(texts, dict(zip(texts, features.display(candidates[k]))), names)
             slug = naming.slug_for(name, slugs)
             themes.append(Theme(slug, name, terms, papers))
         names.add(themes[-1].name.lower())

@@ -28,7 +28,7 @@ FALLBACK_NAME = "Other papers"
 NAME_CANDIDATES = 12
 # A word this often followed by another word of its phrase ('bayesian' in 'bayesian inference',
 # 'neural' in 'neural network'; English puts a phrase's head last) mostly qualifies the words after
-# it: alone in a name it reads as a dangling adjective ("Meta learning and bayesian").
+# it: alone in a name or among key terms it reads as a dangling adjective ("Meta learning and bayesian").
 MODIFIER_SHARE = 0.85
 MODIFIER_USES = 3
 # Keys of a theme put in order before naming reads them: names and terms come from the first few
@@ -38,7 +38,8 @@ RANKING_HEAD = 256
 
 def ranked_keys(features: Features, labels: np.ndarray, count: int,
                 head: int | None = RANKING_HEAD) -> list[tuple[np.ndarray, bool]]:
-    """Phrase keys of each theme, most distinctive first (ties broken alphabetically), for all themes at once.
+    """Phrase keys of each theme, most distinctive first (ties broken alphabetically), for all themes at once,
+    lone qualifying words replaced (see without_dangling_words).
 
     Only the first `head` keys of a theme are put in order (all of them with head=None); each
     ranking comes with True when it is complete.
@@ -61,6 +62,7 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int,
     keep &= score > 0
     theme, key, score, untitled = theme[keep], key[keep], score[keep], in_titles[keep] == 0
     bounds = np.searchsorted(theme, np.arange(count + 1))   # the product's rows come theme by theme
+    qualifying = qualifying_stems(features)
     rankings = []
     for k in range(count):
         part = slice(bounds[k], bounds[k + 1])
@@ -68,7 +70,8 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int,
         keys = key[part][chosen]
         # a phrase no member's title uses is rarely what the theme is about ('proposed model')
         order = np.lexsort((alphabetical_rank(features, keys), -score[part][chosen], untitled[part][chosen]))
-        rankings.append((keys[order], len(chosen) == part.stop - part.start))
+        rankings.append((without_dangling_words(features, keys[order], qualifying),
+                         len(chosen) == part.stop - part.start))
     return rankings
 
 
@@ -162,34 +165,46 @@ def distinct(keys: Sequence[str], limit: int) -> list[str]:
     return kept
 
 
-def modifiers(features: Features) -> frozenset[str]:
-    """The stemmed words of the list that mostly qualify the next word of their phrase (see MODIFIER_SHARE)."""
+def qualifying_stems(features: Features) -> np.ndarray:
+    """For each stem of the list, whether it mostly qualifies the next word of its phrase (see MODIFIER_SHARE)."""
     table = features.texts.phrases
     single, pair = table.starting[0], table.starting[1]
     used = single >= 0
     stems = table.key_stems[single[used], 0]
     uses = np.bincount(stems, minlength=len(table.stems))
     followed = np.bincount(stems, weights=(pair[used] >= 0).astype(float), minlength=len(table.stems))
-    qualifying = (uses >= MODIFIER_USES) & (followed >= MODIFIER_SHARE * uses)
-    return frozenset(table.stems[s] for s in np.flatnonzero(qualifying))
+    return (uses >= MODIFIER_USES) & (followed >= MODIFIER_SHARE * uses)
 
 
-def without_dangling_words(ranked: Sequence[str], modifiers: frozenset[str]) -> list[str]:
-    """The phrases, a lone word that mostly qualifies another replaced by the theme's best phrase
-    starting with it ('bayesian' -> 'bayesian inference'), or left out when there is none."""
-    kept: list[str] = []
-    for key in ranked:
-        if " " not in key and key in modifiers:
-            key = next((longer for longer in ranked if longer.startswith(key + " ")), "")
-        if key and key not in kept:
-            kept.append(key)
-    return kept
+def without_dangling_words(features: Features, ranked: np.ndarray, qualifying: np.ndarray) -> np.ndarray:
+    """A theme's ranking with each phrase ending in a word that mostly qualifies another replaced by the
+    best phrase of the ranking that goes on from it ('bayesian' -> 'bayesian inference', 'deep linear' ->
+    'deep linear networks'), or left out when there is none."""
+    table = features.texts.phrases
+    stems = table.key_stems[ranked].astype(np.int64)
+    lengths = table.lengths[ranked]
+    last = stems[np.arange(len(ranked)), np.maximum(lengths - 1, 0)]
+    dangling = np.flatnonzero(qualifying[np.maximum(last, 0)])
+    if not len(dangling):
+        return ranked
+    base = np.int64(len(table.stems) + 1)
+    # a phrase's first word, and its first two words, as codes: the prefixes longer phrases go on from
+    prefix = {1: stems[:, 0], 2: stems[:, 0] * base + stems[:, 1]}
+    keys = ranked.copy()
+    for size, code in prefix.items():
+        going_on = np.flatnonzero(lengths > size)
+        codes, best = np.unique(code[going_on], return_index=True)   # best-ranked phrase per prefix
+        extension = dict(zip(codes.tolist(), ranked[going_on[best]].tolist()))
+        ending = dangling[lengths[dangling] == size]
+        keys[ending] = [extension.get(value, -1) for value in code[ending].tolist()]
+    keys[dangling[lengths[dangling] > max(prefix)]] = -1
+    keys = keys[keys >= 0]
+    _, kept = np.unique(keys, return_index=True)   # a phrase stays where it first ranks
+    return keys[np.sort(kept)]
 
 
-def theme_name(ranked: Sequence[str], display: dict[str, str], taken: set[str],
-               modifiers: frozenset[str] = frozenset()) -> str:
+def theme_name(ranked: Sequence[str], display: dict[str, str], taken: set[str]) -> str:
     """'X and Y' from the two best distinct phrases, multi-word ones first; unique within the list."""
-    ranked = without_dangling_words(ranked, modifiers) or list(ranked)
     multi = [key for key in ranked if " " in key]
     candidates = distinct(leading_word(ranked, multi) + multi[:NAME_PHRASES] + list(ranked[:NAME_CANDIDATES]),
                           NAME_CANDIDATES)
