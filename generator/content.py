@@ -286,7 +286,8 @@ def load_papers(project: Project,
     problems = id_clash_problems([entry.name for entry in entries], papers_rel)
     files, listing_problems = entry_files(entries, papers_rel)
     problems += listing_problems
-    read = (result for batch in parallel_map(read_entry, files, parallel=memo is None) for result in batch)
+    read_one = functools.partial(read_entry, memo=memo)
+    read = (result for batch in parallel_map(read_one, files, parallel=memo is None) for result in batch)
     for paper, entry_problems, key_lines in read:
         problems += entry_problems
         if paper is not None:
@@ -404,8 +405,7 @@ class Inspection:
 
 def inspect_content(project: Project, memo: RoundMemo | None = None) -> Inspection:
     """Read and check all content without failing: the shared first step of build, check and add."""
-    inspection = inspect_before_duplicates(project, memo)
-    return with_problems(inspection, duplicate_problems(inspection))
+    return with_duplicates(inspect_before_duplicates(project, memo))
 
 
 def inspect_before_duplicates(project: Project, memo: RoundMemo | None = None) -> Inspection:
@@ -420,6 +420,11 @@ def duplicate_problems(inspection: Inspection, parallel: bool = True) -> list[Pr
     """The duplicate check of the inspected papers (`parallel=False`: matching stays in this process)."""
     with no_cycle_collection():
         return checks.duplicate_problems(inspection.papers, inspection.lines, parallel)
+
+
+def with_duplicates(inspection: Inspection) -> Inspection:
+    """The inspection with the duplicate check's problems, checked here."""
+    return with_problems(inspection, duplicate_problems(inspection))
 
 
 def with_problems(inspection: Inspection, problems: list[Problem]) -> Inspection:
@@ -457,7 +462,7 @@ def load_catalog_checking_meanwhile(project: Project, strict: bool = False) -> t
     """
     inspection = inspect_before_duplicates(project)
     if strict or inspection.failing() or len(inspection.papers) < checks.BACKGROUND_FROM:
-        catalog = checked_catalog(with_problems(inspection, duplicate_problems(inspection)), strict)
+        catalog = checked_catalog(with_duplicates(inspection), strict)
         return catalog, lambda: catalog
     pending = in_background(functools.partial(duplicate_problems, inspection, parallel=False))
     return checked_catalog(inspection, strict), lambda: checked_catalog(with_problems(inspection, pending()), strict)

@@ -80,6 +80,24 @@ def test_unchanged_pages_are_not_rendered_again_and_an_edit_is(fixture_project: 
     assert "Seen LIVE" in files["papers/protein-design-by-diffusion.md"]
 
 
+def test_unchanged_entries_are_not_validated_again(fixture_project: Path, monkeypatch):
+    import generator.content as content
+    from generator.memo import RoundMemo
+
+    project = Project(fixture_project)
+    memo = RoundMemo()
+    content.load_papers(project, memo)
+    memo.next_round()
+    validated = []
+    real = content._paper_and_document
+    monkeypatch.setattr(content, "_paper_and_document", lambda text, rel, stem:
+                        validated.append(rel) or real(text, rel, stem))
+    entry = project.papers_dir / "protein-design-by-diffusion.yml"
+    entry.write_text(entry.read_text() + "notes: Edited.\n")
+    content.load_papers(project, memo)
+    assert validated == ["content/papers/protein-design-by-diffusion.yml"]
+
+
 def test_a_quick_update_shows_the_edit_then_the_full_one_matches_a_build(fixture_project: Path):
     from generator.build import gather
 
