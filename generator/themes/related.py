@@ -8,7 +8,6 @@ from scipy import sparse
 from sklearn.preprocessing import normalize
 
 from generator.parallel import parallel_map
-
 from generator.themes.clustering import BLOCK_ROWS, mini_batch_kmeans
 from generator.themes.features import LATENT_SHARE, Features, similarity_rows
 from generator.themes.naming import alphabetical_rank, distinct_keys
@@ -134,9 +133,9 @@ class SharedPhrases:
 
     features: Features
     pairs: np.ndarray
-    candidate: np.ndarray   # keys of the phrases that can be shown
-    order: np.ndarray       # entries (candidate c outside titles: c; in a title: C + c), best first
-    rank: np.ndarray        # position of each entry in `order`
+    # An entry is a phrase that can be shown, outside both titles (c < C) or in one (C + c).
+    rank: np.ndarray         # each entry's position when entries are put best first
+    key_of_rank: np.ndarray  # the phrase key at each position
     phrases: sparse.csr_matrix  # papers x candidates: uses
     titles: sparse.csr_matrix   # papers x candidates: uses in a title
     known: dict = field(default_factory=dict)   # pairs often share the same best phrases
@@ -153,16 +152,16 @@ class SharedPhrases:
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order))
         # only candidate phrases can be shown: the row copies made per chunk carry nothing else
-        return cls(features, pairs, candidate, order, rank, features.phrases[:, candidate].tocsr(),
-                   features.titles[:, candidate].tocsr())
+        return cls(features, pairs, rank, candidate[order % len(candidate)],
+                   features.phrases[:, candidate].tocsr(), features.titles[:, candidate].tocsr())
 
     def chunk(self, start: int) -> list[list[int]]:
         """The shared phrases of the PAIR_CHUNK pairs from `start`."""
-        candidate, order, span = self.candidate, self.order, len(self.order)
+        span = len(self.rank)
         chunk = self.pairs[start:start + PAIR_CHUNK]
         codes = ranked_entries(self.phrases, self.titles, chunk, self.rank)
         bounds = np.searchsorted(codes, np.arange(len(chunk) + 1) * span)
-        heads = leading_keys(codes, bounds, span, candidate[order % len(candidate)])
+        heads = leading_keys(codes, bounds, span, self.key_of_rank)
         sizes = np.diff(bounds).tolist()
         found: list[list[int]] = []
         for p, head in enumerate(heads):
@@ -172,8 +171,7 @@ class SharedPhrases:
                 kept = self.known[head] = distinct_keys(self.features, head, SHARED_TERMS, self.forms)
             if len(kept) < SHARED_TERMS and sizes[p] > len(head):
                 every = codes[bounds[p]:bounds[p + 1]] % span
-                kept = distinct_keys(self.features, candidate[order[every] % len(candidate)].tolist(), SHARED_TERMS,
-                                     self.forms)
+                kept = distinct_keys(self.features, self.key_of_rank[every].tolist(), SHARED_TERMS, self.forms)
             found.append(kept)
         return found
 
