@@ -102,7 +102,6 @@ class PaperView:
     notes: Markup
     related: list[RelatedItem]
     bibtex: str
-    fence: str
     edit_url: str | None
 
 
@@ -155,12 +154,6 @@ def edit_url(site: SiteSection, source: str) -> str | None:
     return f"{repo}/edit/{site.edit_branch}/{source}"
 
 
-def code_fence(text: str) -> str:
-    """A backtick fence longer than any run of backticks in the text, so the text cannot close it."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    return "`" * max(3, longest + 1)
-
-
 def paper_view(paper: Paper, grouping: Grouping, papers: dict[str, Paper], theme_of: dict[str, Theme],
                colours: dict[str, str], url, bibtex: str, site: SiteSection) -> PaperView:
     """Everything a paper page shows, with links relative to the page (`url`)."""
@@ -177,7 +170,7 @@ def paper_view(paper: Paper, grouping: Grouping, papers: dict[str, Paper], theme
         theme_href=url(theme_path(theme.slug)), colour=colours[theme.slug], links=paper_links(paper),
         code=[code_link(c) for c in paper.code], tags=[(tag, url(f"{TAGS}#{tag_anchor(tag)}")) for tag in paper.tags],
         abstract=text_with_math(paper.abstract), notes=render_notes(paper.notes), related=related,
-        bibtex=bibtex, fence=code_fence(bibtex), edit_url=edit_url(site, paper.source))
+        bibtex=bibtex, edit_url=edit_url(site, paper.source))
 
 
 def neighbour_themes(grouping: Grouping, limit: int = NEIGHBOUR_COUNT) -> dict[str, list[tuple[Theme, int]]]:

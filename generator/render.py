@@ -31,14 +31,6 @@ def yaml_string(value) -> Markup:
     return Markup(json.dumps(str(value), ensure_ascii=False))
 
 
-def code_block_text(value) -> Markup:
-    """Text for the inside of a fenced code block: the highlighter escapes it, so it must reach Markdown as is.
-
-    The template puts it between fences longer than any backtick run in it, so it cannot end the block.
-    """
-    return Markup(str(value))
-
-
 def relative_url(target: str, current: str, built: bool = True) -> str:
     """Link from one generated page to another (docs-relative .md paths).
 
@@ -72,7 +64,6 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.filters["md"] = markdown_text
     env.filters["yaml"] = yaml_string
-    env.filters["code_block"] = code_block_text
     return env
 
 

@@ -11,7 +11,7 @@ import pytest
 from browser_support import GIVEN_BIBTEX, HOSTILE_ID, RICH_ID, built_rich_list
 from generator.build import gather
 from generator.mapsvg import BACKGROUND_DOTS, LINKED_DOTS, background_path, dot_radius, map_model, map_positions, spread
-from generator.pages import code_fence, code_link, edit_url, excerpt, neighbour_themes
+from generator.pages import code_link, edit_url, excerpt, neighbour_themes
 from generator.project import Project
 from generator.schema import SiteSection
 from generator.themes import Grouping, Placement, Related, Theme
@@ -46,11 +46,6 @@ def test_code_links_get_a_short_label_and_their_forge_icon(url, label, kind):
 ])
 def test_edit_links_follow_the_forge(repo, expected):
     assert edit_url(SiteSection(repo_url=repo), "content/papers/x.yml") == expected
-
-
-@pytest.mark.parametrize("text, fence", [("plain", "```"), ("has ``` inside", "````"), ("`````", "``````")])
-def test_code_fences_outlast_any_backtick_run(text, fence):
-    assert code_fence(text) == fence
 
 
 def grouping(themes: dict[str, list[str]], related: dict[str, list[str]]) -> Grouping:
