@@ -14,6 +14,7 @@ from typing import Callable
 import yaml
 
 from generator.errors import BuildError, ReadingListError
+from generator.mkdocs_build import build_site
 from generator.parallel import run_jobs
 from generator.project import Project
 
@@ -158,7 +159,6 @@ def render_site(project: Project, build_date: dt.date, strict: bool = True) -> N
     A failed render leaves the previous site/ as it was.
     """
     import jinja2
-    from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -173,7 +173,7 @@ def render_site(project: Project, build_date: dt.date, strict: bool = True) -> N
     logger.addHandler(collector)
     try:
         config = load_config(str(project.mkdocs_file), site_dir=str(staging), strict=strict)
-        mkdocs_build(config)
+        build_site(config)
     except (MkDocsException, jinja2.TemplateError, SystemExit, OSError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         details = "\n".join(f"  {m}" for m in collector.messages) or f"  {error}"
