@@ -108,8 +108,8 @@ def build_spread(config) -> None:
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
         utils.clean_directory(config.site_dir)
-        files, env, nav, leaves = read_navigation_pages(config)
-        write_pages(config, files, env, nav, leaves)
+        files, env, nav, leaves, deferred = read_navigation_pages(config)
+        write_pages(config, files, env, nav, leaves, deferred)
         config.plugins.on_post_build(config=config)
         if counts := warning_counter.get_counts():
             msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
@@ -125,9 +125,14 @@ def build_spread(config) -> None:
 
 
 def read_navigation_pages(config) -> tuple:
-    """Gather the files and navigation as MkDocs does, and read and convert the pages of the navigation
-    (other pages show their titles); returns the files, the theme's environment, the navigation and the
-    files of the pages outside it."""
+    """Gather the files and navigation as MkDocs does, and read the pages of the navigation, which every
+    page shows (titles and front matter). Returns the files, the theme's environment, the navigation,
+    the files of the pages outside it, and the navigation pages whose conversion can wait.
+
+    A navigation page titled in mkdocs.yml shows its title without being converted, so only its front
+    matter is read now; converting it (the all-papers and tag indexes are the longest pages of a long
+    list) waits until the other processes are busy.
+    """
     from mkdocs.commands import build as mk
     from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
     from mkdocs.structure.nav import get_navigation
@@ -141,22 +146,26 @@ def read_navigation_pages(config) -> tuple:
     nav = get_navigation(files, config)
     nav = config.plugins.on_nav(nav, config=config, files=files)
     in_nav = {id(page) for page in nav.pages}
-    leaves = []
+    leaves, deferred = [], []
     for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
         if file.page is None and file.inclusion.is_not_in_nav():
             Page(None, file, config)
-        if id(file.page) in in_nav:
+        if id(file.page) not in in_nav:
+            leaves.append(file)
+        elif "title" in vars(file.page):  # titled in mkdocs.yml
+            file.page.read_source(config)
+            deferred.append(file)
+        else:
             LOG.debug(f"Reading: {file.src_uri}")
             mk._populate_page(file.page, config, files)
-        else:
-            leaves.append(file)
     env = config.plugins.on_env(env, config=config, files=files)
-    return files, env, nav, leaves
+    return files, env, nav, leaves, deferred
 
 
-def write_pages(config, files, env, nav, leaves: list) -> None:
+def write_pages(config, files, env, nav, leaves: list, deferred: list) -> None:
     """Copy the static files and write every page: the pages outside the navigation on every core, while
-    this process writes the navigation pages; the search entries end up in MkDocs' page order."""
+    this process converts the `deferred` navigation pages and writes the navigation pages; the search
+    entries end up in MkDocs' page order."""
     from mkdocs.commands import build as mk
     from mkdocs.structure.files import InclusionLevel
 
@@ -177,6 +186,9 @@ def write_pages(config, files, env, nav, leaves: list) -> None:
 
     rendered = parallel_map(render_leaf, leaves, from_items=0)
     first = next(rendered, [])  # the workers are now rendering
+    for file in deferred:
+        LOG.debug(f"Reading: {file.src_uri}")
+        mk._populate_page(file.page, config, files)
     leaf_uris = {file.src_uri for file in leaves}
     for file in doc_files:
         if file.src_uri not in leaf_uris:
