@@ -11,6 +11,7 @@ import pytest
 
 from browser_support import (
     GIVEN_BIBTEX, HOSTILE_ID, RICH_ID, SCREENSHOTS, SEARCH_WORD, built_rich_list, is_local, launch, serve,
+    write_rich_list,
 )
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -170,6 +171,48 @@ def test_the_all_papers_filter_narrows_the_table_as_one_types_and_headers_sort(v
     years = [y for y in page.locator("#rl-all-papers tbody td:nth-child(3)").all_inner_texts() if y]
     assert years == sorted(years, reverse=True)
 
+
+
+@pytest.fixture(scope="module")
+def short_table_site(tmp_path_factory) -> Path:
+    """The rich list built with an all-papers table that shows 5 rows before "Show more" (14 papers)."""
+    from generator import pages
+    from generator.build import build
+    from generator.project import Project
+
+    root = write_rich_list(tmp_path_factory.mktemp("short-table"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pages, "INDEX_ROWS_SHOWN", 5)
+        build(Project(root))
+    return root / "site"
+
+
+def test_a_long_all_papers_table_shows_its_first_rows_and_more_on_request(browser, short_table_site: Path):
+    tab = Visit(browser, short_table_site.as_uri() + "/")
+    page = tab.open("all-papers.html")
+    visible = page.locator("#rl-all-papers tbody tr:visible")
+    count, more = page.locator("#rl-filter-count"), page.locator("#rl-more")
+    assert (visible.count(), count.inner_text(), more.is_visible()) == (5, "Showing 5 of 14 papers", True)
+    more.click()
+    assert (visible.count(), count.inner_text()) == (10, "Showing 10 of 14 papers")
+    hidden_title = page.locator("#rl-all-papers tbody tr[hidden] td:first-child").first.text_content().strip()
+    page.locator("#rl-filter").fill(hidden_title)  # the filter searches every row, shown or not
+    assert visible.locator("td:first-child").all_inner_texts() == [hidden_title]
+    assert (count.inner_text(), more.is_visible()) == ("1 paper", False)
+    page.locator("#rl-filter").fill("")
+    page.locator("th:nth-child(1) button").click()  # sorted the other way, still the first 10
+    titles = visible.locator("td:first-child").all_inner_texts()
+    assert len(titles) == 10 and titles == sorted(titles, key=str.lower, reverse=True)
+    tab.context.close()
+    assert tab.foreign_requests() == []
+
+
+def test_without_javascript_the_all_papers_table_shows_every_row(browser, short_table_site: Path):
+    tab = Visit(browser, short_table_site.as_uri() + "/", java_script_enabled=False)
+    page = tab.open("all-papers.html")
+    assert page.locator("#rl-all-papers tbody tr:visible").count() == 14
+    assert not page.locator("#rl-more").is_visible()
+    tab.context.close()
 
 def test_the_copy_button_copies_the_exact_bibtex(browser, base):
     tab = Visit(browser, base)

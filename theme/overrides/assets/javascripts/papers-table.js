@@ -10,18 +10,32 @@
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     var count = document.getElementById("rl-filter-count");
+    var more = document.getElementById("rl-more");
     // Lower-cased row text is computed once, so filtering stays quick on long lists.
     var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
+    // Rows in the order shown; a long table shows `limit` of the matching ones, "Show more" adds as many.
+    var order = rows.map(function (row, i) { return i; });
+    var step = Number(table.dataset.limit) || rows.length;
+    var limit = step;
+
+    function describe(visible, matching) {
+      if (count) {
+        count.textContent = visible < matching ? "Showing " + visible + " of " + matching + " papers"
+          : matching + (matching === 1 ? " paper" : " papers");
+      }
+      if (more) more.hidden = visible >= matching;
+    }
 
     function filter() {
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-      var shown = 0;
-      rows.forEach(function (row, i) {
+      var matching = 0;
+      order.forEach(function (i) {
         var match = words.every(function (word) { return texts[i].indexOf(word) !== -1; });
-        row.hidden = !match;
-        if (match) shown += 1;
+        if (match) matching += 1;
+        rows[i].hidden = !match || matching > limit;
       });
-      if (count) count.textContent = shown + (shown === 1 ? " paper" : " papers");
+      table.classList.remove("rl-limited");  // from now on each row's `hidden` decides
+      describe(Math.min(matching, limit), matching);
     }
 
     function sortBy(header) {
@@ -30,7 +44,7 @@
       var ascending = header.getAttribute("aria-sort") !== "ascending";
       Array.prototype.forEach.call(header.parentNode.cells, function (cell) { cell.removeAttribute("aria-sort"); });
       header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-      var order = rows.map(function (row, i) { return i; });
+      order = rows.map(function (row, i) { return i; });
       order.sort(function (a, b) {
         var x = rows[a].cells[column].textContent.trim();
         var y = rows[b].cells[column].textContent.trim();
@@ -40,13 +54,18 @@
         return (ascending ? result : -result) || a - b;
       });
       order.forEach(function (i) { body.appendChild(rows[i]); });
+      filter();
     }
 
+    if (more) {
+      more.addEventListener("click", function () { limit += step; filter(); });
+    }
     input.addEventListener("input", filter);
     Array.prototype.forEach.call(table.tHead.querySelectorAll("th[data-sort] button"), function (button) {
       button.addEventListener("click", function () { sortBy(button.parentNode); });
     });
     if (input.value) filter();
+    else describe(Math.min(limit, rows.length), rows.length);  // rows past the limit are hidden by the stylesheet
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
