@@ -33,6 +33,8 @@ NAV_THEMES = 24
 # and lays out every row it shows, and Material's scripts make it do so several times while a page
 # opens: 10,000 shown rows took 16 s to open, the first 300 of them about 2 s.
 INDEX_ROWS_SHOWN = 300
+# Papers each tag of the tag index lists before "Show all" (the same cost, tag by tag).
+TAG_PAPERS_SHOWN = 50
 FORGES = r"github\.com|gitlab\.com|codeberg\.org|bitbucket\.org"
 
 __all__ = ["page_jobs", "navigation", "paper_path", "theme_path", "excerpt", "HOME", "ALL_PAPERS"]
@@ -241,7 +243,8 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
     def tags() -> str:
         table = rows()
         return renderer.render("tags.md", TAGS, tags=[(tag, [table[p.id] for p in papers])
-                                                      for tag, papers in tag_index(catalog.papers)])
+                                                      for tag, papers in tag_index(catalog.papers)],
+                               first_items=TAG_PAPERS_SHOWN)
 
     def home() -> str:
         recent = recently_added(catalog.papers, RECENT_COUNT)

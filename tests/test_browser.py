@@ -175,7 +175,8 @@ def test_the_all_papers_filter_narrows_the_table_as_one_types_and_headers_sort(v
 
 @pytest.fixture(scope="module")
 def short_table_site(tmp_path_factory) -> Path:
-    """The rich list built with an all-papers table that shows 5 rows before "Show more" (14 papers)."""
+    """The rich list built with an all-papers table that shows 5 rows before "Show more" (14 papers), and a
+    tag index that lists one paper per tag before "Show all"."""
     from generator import pages
     from generator.build import build
     from generator.project import Project
@@ -183,6 +184,7 @@ def short_table_site(tmp_path_factory) -> Path:
     root = write_rich_list(tmp_path_factory.mktemp("short-table"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pages, "INDEX_ROWS_SHOWN", 5)
+        patch.setattr(pages, "TAG_PAPERS_SHOWN", 1)
         build(Project(root))
     return root / "site"
 
@@ -207,11 +209,31 @@ def test_a_long_all_papers_table_shows_its_first_rows_and_more_on_request(browse
     assert tab.foreign_requests() == []
 
 
-def test_without_javascript_the_all_papers_table_shows_every_row(browser, short_table_site: Path):
+def test_a_long_tag_lists_its_first_papers_and_the_rest_on_request(browser, short_table_site: Path):
+    tab = Visit(browser, short_table_site.as_uri() + "/")
+    page = tab.open("tags.html")
+    button = page.locator(".rl-show-all").first
+    its_list = button.locator("xpath=../preceding-sibling::ul[1]")
+    every = its_list.locator("li").count()
+    assert every >= 2 and its_list.locator("li:visible").count() == 1
+    assert button.inner_text() == f"Show all {every} papers"
+    button.click()
+    assert its_list.locator("li:visible").count() == every
+    assert not button.is_visible()
+    tab.context.close()
+    assert tab.foreign_requests() == []
+
+
+def test_without_javascript_long_lists_show_every_paper(browser, short_table_site: Path):
     tab = Visit(browser, short_table_site.as_uri() + "/", java_script_enabled=False)
     page = tab.open("all-papers.html")
     assert page.locator("#rl-all-papers tbody tr:visible").count() == 14
     assert not page.locator("#rl-more").is_visible()
+    page = tab.open("tags.html")
+    items = page.locator("ul.rl-tag-papers li")
+    assert items.count() > len(page.locator("ul.rl-tag-papers").all())  # some tag lists more than one
+    assert page.locator("ul.rl-tag-papers li:visible").count() == items.count()
+    assert not page.locator(".rl-show-all").first.is_visible()
     tab.context.close()
 
 def test_the_copy_button_copies_the_exact_bibtex(browser, base):

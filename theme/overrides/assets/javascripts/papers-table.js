@@ -1,4 +1,5 @@
-/* readinglist: sort and filter the all-papers table as one types. Runs offline; no dependencies. */
+/* readinglist: sort and filter the all-papers table as one types, and show the rest of long lists on
+   request. Runs offline; no dependencies. */
 (function () {
   "use strict";
 
@@ -68,6 +69,24 @@
     else describe(Math.min(limit, rows.length), rows.length);  // rows past the limit are hidden by the stylesheet
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
-  else setUp();
+  // The tag index lists the first papers of a long tag; its button shows the rest.
+  function setUpTagLists() {
+    Array.prototype.forEach.call(document.querySelectorAll(".rl-show-all"), function (button) {
+      var list = button.parentNode.previousElementSibling;
+      if (!list || !list.classList.contains("rl-limited")) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        list.classList.remove("rl-limited");
+        button.hidden = true;
+      });
+    });
+  }
+
+  function setUpAll() {
+    setUp();
+    setUpTagLists();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUpAll);
+  else setUpAll();
 })();
