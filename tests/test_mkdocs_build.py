@@ -78,3 +78,24 @@ def test_short_lists_and_unknown_plugins_keep_mkdocs_own_build(generated: Projec
     assert can_spread(config) == can_fork()
     config.plugins["some-plugin"] = object()
     assert not can_spread(config)
+
+
+@needs_fork
+def test_readinglist_build_spreads_a_long_list_to_the_same_site(fixture_project: Path, tmp_path: Path,
+                                                                monkeypatch):
+    import shutil
+
+    from generator import mkdocs_build
+    from generator.build import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    project = Project(fixture_project)
+    build(project)
+    shutil.copytree(project.site_dir, tmp_path / "own")
+    spread_calls = []
+    monkeypatch.setattr(mkdocs_build, "SPREAD_FROM", 1)  # the fixture list counts as long
+    monkeypatch.setattr(mkdocs_build, "build_spread",
+                        lambda config, spread=mkdocs_build.build_spread: spread_calls.append(1) or spread(config))
+    build(project)
+    assert spread_calls == [1]
+    assert differing_files(tmp_path / "own", project.site_dir) == []
