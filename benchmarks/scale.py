@@ -58,14 +58,13 @@ def peak_memory_mb() -> float:
 
 def measure_stages(root: Path, with_mkdocs: bool) -> dict:
     """Each stage in turn in this process: seconds and peak memory (main process; page workers apart)."""
-    import gc
     import resource
 
-    from generator.build import group, render, site_jobs
+    from generator.build import group_once_checked, paper_files, render, site_jobs
     from generator.collector import collector_skips_what_exists
     from generator.content import load_catalog_checking_meanwhile
     from generator.mkdocs_config import mkdocs_config
-    from generator.output import write_mkdocs_config, write_rendered
+    from generator.output import reserving, write_mkdocs_config, write_rendered
     from generator.pages import navigation
     from generator.project import Project
 
@@ -79,17 +78,18 @@ def measure_stages(root: Path, with_mkdocs: bool) -> dict:
         results[name] = {"seconds": time.perf_counter() - start, "peak_mb": peak_memory_mb()}
         return value
 
-    # as `readinglist build` does: the duplicate check runs on another core while the themes are formed
-    catalog, complete = stage("load", lambda: load_catalog_checking_meanwhile(project))
+    # as `readinglist build` (generator.build.generate) does: the duplicate check runs on another core
+    # while the themes are formed, and the paper pages' files are made meanwhile
     with collector_skips_what_exists():
-        gc.freeze()
-        grouping = stage("themes", lambda: (group(catalog, project), complete())[0])
-        gc.freeze()
+        loaded = stage("load", lambda: load_catalog_checking_meanwhile(project))
+        with reserving(project.docs_dir, paper_files(loaded[0])) as reserved:
+            catalog, grouping = stage("themes", lambda: group_once_checked(project, *loaded))
 
-        def pages():  # made on every core, each process writing the files it made that changed
-            write_rendered(project.docs_dir, site_jobs(project, catalog, grouping))
-            write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping, catalog.tagged)))
-        stage("pages", pages)
+            def pages():  # made on every core, each process writing the files it made that changed
+                write_rendered(project.docs_dir, site_jobs(project, catalog, grouping), reserved=reserved)
+                write_mkdocs_config(project, mkdocs_config(catalog.config, project,
+                                                           navigation(grouping, catalog.tagged)))
+            stage("pages", pages)
     results["themes_count"] = len(grouping.themes)
     results["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if with_mkdocs:

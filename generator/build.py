@@ -11,9 +11,10 @@ from generator.contribute import PAGE as CONTRIBUTE, contribute_page, contributi
 from generator.content import Catalog, load_catalog_checking_meanwhile
 from generator.exports import bibtex_entries, export_jobs
 from generator.mkdocs_config import mkdocs_config
-from generator.output import refuse_linked_outputs, render_site, write_mkdocs_config, write_rendered
+from generator.output import refuse_linked_outputs, render_site, reserving, write_mkdocs_config, write_rendered
 from generator.pages import excerpt, navigation, page_jobs
 from generator.parallel import run_jobs
+from generator.paths import paper_path
 from generator.progress import mkdocs_progress
 from generator.project import Project
 from generator.memo import PreviewMemo
@@ -63,11 +64,16 @@ def gather(project: Project, strict: bool = False) -> tuple[Catalog, Grouping, d
 
 
 def load_and_group(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:
-    """Load and validate the content, then form the themes while the duplicate check runs on another core.
+    """Load and validate the content, then form the themes while the duplicate check runs on another core."""
+    return group_once_checked(project, *load_catalog_checking_meanwhile(project, strict=strict))
+
+
+def group_once_checked(project: Project, catalog: Catalog, complete: Callable[[], Catalog]) -> tuple[Catalog, Grouping]:
+    """Form the themes of a loaded catalog, then wait for its checks (`complete`): every warning, or the build
+    stops with every problem.
 
     What they make lives to the end of the build: it is frozen out of the cycle collector's sight.
     """
-    catalog, complete = load_catalog_checking_meanwhile(project, strict=strict)
     gc.freeze()
     grouping = group(catalog, project)
     catalog = complete()  # every warning, or the build stops here with every problem
@@ -81,12 +87,20 @@ def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]
     Only files whose text changed are rewritten (the rest keep their modification time), so the
     live preview and any tool watching build/docs see exactly what an edit changed.
     """
+    refuse_linked_outputs(project)
     with collector_skips_what_exists():
-        catalog, grouping = load_and_group(project, strict)
-        refuse_linked_outputs(project)
-        write_rendered(project.docs_dir, site_jobs(project, catalog, grouping))
+        catalog, complete = load_catalog_checking_meanwhile(project, strict=strict)
+        # the paper pages' files are made on another core while this one forms the themes
+        with reserving(project.docs_dir, paper_files(catalog)) as reserved:
+            catalog, grouping = group_once_checked(project, catalog, complete)
+            write_rendered(project.docs_dir, site_jobs(project, catalog, grouping), reserved=reserved)
     write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping, catalog.tagged)))
     return catalog, grouping
+
+
+def paper_files(catalog: Catalog) -> list[str]:
+    """The docs-relative paths of the paper pages, known once the entries are read."""
+    return [paper_path(p.id) for p in catalog.papers]
 
 
 def build(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -231,3 +232,46 @@ def test_near_duplicates_found_on_another_core_are_warned_of(fixture_project: Pa
 def test_the_tag_index_is_in_the_navigation_only_when_a_paper_has_tags():
     assert {"Tags": "tags.md"} in navigation(synthetic_grouping(12))
     assert {"Tags": "tags.md"} not in navigation(synthetic_grouping(12), tagged=False)
+
+
+def test_reserved_page_files_are_filled_and_existing_ones_keep_their_time(tmp_path: Path, monkeypatch):
+    from generator.output import reserving, write_rendered
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    root = tmp_path / "docs"
+    (root / "papers").mkdir(parents=True)
+    (root / "papers" / "kept.md").write_text("same")
+    os.utime(root / "papers" / "kept.md", (LONG_AGO, LONG_AGO))
+    jobs = [("papers/kept.md", lambda: "same"), ("papers/new.md", lambda: "new text"), ("index.md", lambda: "home")]
+    with reserving(root, ["papers/kept.md", "papers/new.md"]) as reserved:
+        assert reserved() == {"papers/new.md"}
+        assert (root / "papers" / "new.md").read_text() == ""
+        changed = write_rendered(root, jobs, parallel=False, reserved=reserved)
+    assert changed == ["index.md", "papers/new.md"]
+    assert (root / "papers" / "new.md").read_text() == "new text"
+    assert (root / "papers" / "kept.md").stat().st_mtime == LONG_AGO
+
+
+def test_a_failed_build_takes_back_the_page_files_it_reserved(fixture_project: Path, monkeypatch):
+    import generator.build as build
+
+    project = Project(fixture_project)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)
+    _, _, here = gather(project)
+    generate(project)
+    (project.papers_dir / "a-new-paper.yml").write_text(
+        "title: A new paper on reserved files\nabstract: Files made before the themes are formed.\n")
+
+    def themes_fail(catalog, project=None):
+        raise RuntimeError("the theme step failed")
+    on_two_cores_from_the_first_item(monkeypatch)
+    monkeypatch.setattr(build, "group", themes_fail)
+    with pytest.raises(RuntimeError, match="the theme step failed"):
+        generate(project)
+    assert docs_files(project) == here  # the new paper's empty page went again
+
+    shutil.rmtree(project.build_dir)
+    with pytest.raises(RuntimeError, match="the theme step failed"):
+        generate(project)
+    assert not project.build_dir.exists()  # and so did the folders made for it
