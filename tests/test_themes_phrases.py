@@ -104,3 +104,23 @@ def test_acronym_plurals_share_the_feature_of_their_singular():
     assert {"llm", "rnn", "bus", "myth"} <= texts and not {"llms", "rnns", "bu"} & texts
     # ordinary words keep the suffix rule: a short word with a vowel is no acronym
     assert (stem("gpts"), stem("apps"), stem("models")) == ("gpt", "apps", "model")
+
+
+def test_display_forms_keep_the_capitals_authors_write_inside_sentences():
+    from generator.schema import Paper
+    from generator.themes.features import read_texts, word_casing
+
+    abstracts = ["We study Bayesian inference with Transformers. Bayesian models help.",
+                 "A Bayesian view of LLMs. Transformers scale; the transformer learns.",
+                 "Transformer models with Hebbian rules: Bayesian, and a transformer again.",
+                 "Deep networks learn. Deep learning is deep."]
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Deep Hebbian Networks {i}", abstract=a)
+              for i, a in enumerate(abstracts)]
+    texts = read_texts(papers)
+    casing = {texts.tokens.words[w]: form for w, form in word_casing(texts).items()}
+    # mid-sentence capitals decide; sentence openings and title-case titles do not count
+    assert casing["bayesian"] == "Bayesian" and casing["hebbian"] == "Hebbian"
+    assert casing["llms"] == "LLMs"
+    assert casing["transformers"] == "Transformers"   # its one use inside a sentence
+    assert "transformer" not in casing                # two lower-case uses; the capital ones open sentences
+    assert "deep" not in casing and "networks" not in casing

@@ -252,27 +252,40 @@ def display_forms(texts: Texts, keys: np.ndarray) -> list[str]:
 
 
 UPPER_CASE = bytes(1 if ord("A") <= b <= ord("Z") else 0 for b in range(256))
+UPPER_CASE_BYTES = np.frombuffer(UPPER_CASE, np.uint8)
+# What ends a sentence before the next word ('\x00' separates texts, so it opens one too).
+SENTENCE_END_BYTES = np.zeros(256, dtype=bool)
+SENTENCE_END_BYTES[list(b".!?:;\x00")] = True
+SPACE_BYTES = np.zeros(256, dtype=bool)
+SPACE_BYTES[list(b" \t\n\r")] = True
 
 
 def word_casing(texts: Texts) -> dict[int, str]:
-    """Words the authors mostly write with inner capitals ('LLMs', 'BabyLM'), in that form, by word index.
+    """Words the authors mostly write with capitals, in that form, by word index: inner capitals anywhere
+    ('LLMs', 'BabyLM'), a leading capital inside an abstract's sentence ('Bayesian', 'Hebbian').
 
-    Only uses with an upper-case letter after the first are read as text; the others count for the
-    lower-case form, all at once.
+    Those uses are read as text; a leading capital that opens a sentence or sits in a title (written
+    in title case) tells nothing and is not counted; every other use counts for the lower-case form,
+    all at once.
     """
     tokens = texts.tokens
     limit = int(tokens.text_starts[2 * texts.count])   # titles and abstracts come first
     words = np.flatnonzero(tokens.stream[:limit] >= 0)
     word_of, starts = tokens.stream[words], tokens.offsets[words]
     ends = starts + np.fromiter(map(len, tokens.words), dtype=np.int64, count=len(tokens.words))[word_of]
-    upper = np.flatnonzero(np.frombuffer(tokens.original.translate(UPPER_CASE), np.uint8))
+    codes = np.frombuffer(tokens.original, np.uint8)
+    upper = np.flatnonzero(UPPER_CASE_BYTES[codes])
     holder = np.searchsorted(starts, upper, side="right") - 1
     inner_use = (holder >= 0) & (upper > starts[np.maximum(holder, 0)]) & (upper < ends[np.maximum(holder, 0)])
     inner = np.zeros(len(words), dtype=bool)
     inner[holder[inner_use]] = True
-    plain = np.bincount(word_of[~inner], minlength=len(tokens.words))
+    leading = UPPER_CASE_BYTES[codes[starts]].astype(bool) & ~inner
+    in_abstract = words >= tokens.text_starts[texts.count]
+    telling = leading & in_abstract & ~opens_sentence(codes, starts)
+    read = inner | telling
+    plain = np.bincount(word_of[~read & ~leading], minlength=len(tokens.words))
     forms: dict[int, dict[str, int]] = {}
-    for word, form, count in inner_forms(tokens.original, word_of[inner], starts[inner], ends[inner]):
+    for word, form, count in inner_forms(tokens.original, word_of[read], starts[read], ends[read]):
         counts = forms.setdefault(word, {tokens.words[word]: int(plain[word])} if plain[word] else {})
         counts[form] = counts.get(form, 0) + count
     casing = {}
@@ -281,6 +294,17 @@ def word_casing(texts: Texts) -> dict[int, str]:
         if form != tokens.words[word]:
             casing[word] = form
     return casing
+
+
+def opens_sentence(codes: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Whether the word at each byte offset opens a sentence (or its text): up to two spaces, then a sentence end
+    or nothing, come before it."""
+    def byte_before(distance: int) -> np.ndarray:
+        at = starts - distance
+        return np.where(at >= 0, codes[np.maximum(at, 0)], 0)  # before the first text: as if a separator
+    first, second, third = byte_before(1), byte_before(2), byte_before(3)
+    return (SENTENCE_END_BYTES[first] | SPACE_BYTES[first] & (SENTENCE_END_BYTES[second]
+                                                               | SPACE_BYTES[second] & SENTENCE_END_BYTES[third]))
 
 
 def inner_forms(original: bytes, words: np.ndarray, starts: np.ndarray, ends: np.ndarray):
