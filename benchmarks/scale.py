@@ -82,11 +82,12 @@ def measure_stages(root: Path, with_mkdocs: bool) -> dict:
     # while the themes are formed, and the paper pages' files are made meanwhile
     with collector_skips_what_exists():
         loaded = stage("load", lambda: load_catalog_checking_meanwhile(project))
-        with reserving(project.docs_dir, paper_files(loaded[0])) as reserved:
+        with reserving(project.docs_dir, paper_files(loaded[0])) as reservation:
             catalog, grouping = stage("themes", lambda: group_once_checked(project, *loaded))
 
             def pages():  # made on every core, each process writing the files it made that changed
-                write_rendered(project.docs_dir, site_jobs(project, catalog, grouping), reserved=reserved)
+                reservation.stop()  # the page workers make the files it did not reach
+                write_rendered(project.docs_dir, site_jobs(project, catalog, grouping), before=reservation.before)
                 write_mkdocs_config(project, mkdocs_config(catalog.config, project,
                                                            navigation(grouping, catalog.tagged)))
             stage("pages", pages)

@@ -90,10 +90,11 @@ def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]
     refuse_linked_outputs(project)
     with collector_skips_what_exists():
         catalog, complete = load_catalog_checking_meanwhile(project, strict=strict)
-        # the paper pages' files are made on another core while this one forms the themes
-        with reserving(project.docs_dir, paper_files(catalog)) as reserved:
+        # the paper pages' files are made in the time the theme step leaves idle
+        with reserving(project.docs_dir, paper_files(catalog)) as reservation:
             catalog, grouping = group_once_checked(project, catalog, complete)
-            write_rendered(project.docs_dir, site_jobs(project, catalog, grouping), reserved=reserved)
+            reservation.stop()  # the page workers make the files it did not reach
+            write_rendered(project.docs_dir, site_jobs(project, catalog, grouping), before=reservation.before)
     write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping, catalog.tagged)))
     return catalog, grouping
 

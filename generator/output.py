@@ -42,21 +42,20 @@ def write_changed(root: Path, files: dict[str, str]) -> list[str]:
 
 
 def write_rendered(root: Path, jobs: list[tuple[str, Callable[[], str]]], parallel: bool = True,
-                   reserved: Callable[[], frozenset[str]] = frozenset) -> list[str]:
+                   before: frozenset[str] | None = None) -> list[str]:
     """Make each (root-relative path, make its text) job and write the files whose text changed; drop stale
-    files. Returns the paths changed, in order. `reserved()` gives the files `reserving` made empty for
-    these jobs: they are filled without being read first.
+    files. Returns the paths changed, in order. Given the files that existed `before` a `Reservation` began,
+    only those are read for comparison (the others it made empty).
 
     On long lists the jobs run on every core and each process writes the files it made, so the texts
     (about 100 MB at 10,000 papers) are never passed back to this one.
     """
     try:
-        made_empty = reserved()
         existing = existing_files(root)
         for folder in sorted({os.path.dirname(os.path.join(root, rel)) for rel, _ in jobs}):
             os.makedirs(folder, exist_ok=True)
-        written = run_jobs(jobs, "Writing pages", parallel,
-                           functools.partial(write_if_changed, root, existing - made_empty))
+        compared = existing if before is None else existing & before
+        written = run_jobs(jobs, "Writing pages", parallel, functools.partial(write_if_changed, root, compared))
         stale = sorted(existing - written.keys())
         for rel in stale:
             os.unlink(os.path.join(root, rel))
@@ -66,61 +65,73 @@ def write_rendered(root: Path, jobs: list[tuple[str, Callable[[], str]]], parall
     return sorted([rel for rel, changed in written.items() if changed] + stale)
 
 
-@contextlib.contextmanager
-def reserving(root: Path, rels: Sequence[str]) -> Iterator[Callable[[], frozenset[str]]]:
-    """Create, empty, the files among `rels` that do not exist yet, on another core while the block goes on;
-    yields the call that waits for them and returns the ones made.
+# Niceness of the process making files ahead: it gets the time the build's other processes leave.
+POLITE = 19
 
-    Creating a file costs the kernel several times what filling it does (0.1-0.5 ms each here: 1-5 s
-    for 10,000 paper pages in a fresh build/docs), and the paper pages' paths are known as soon as the
-    entries are read, while the themes keep one core busy. Existing files are left alone, so they keep
-    their modification time. If the block fails, the files still empty and the folders made go again.
-    Short lists, or a machine without fork, make nothing.
+
+class Reservation:
+    """The files of pages a build will write, made empty ahead, in the time the theme step leaves idle.
+
+    Creating a file costs this kernel several times what filling it does (0.1-0.5 ms each: 1-5 s
+    for 10,000 paper pages in a fresh build/docs), and the paper pages' paths are known as soon as
+    the entries are read. A low-priority process makes the missing ones until `stop()`; the page
+    workers make whatever it did not reach, and read for comparison only the files that existed
+    `before`. Existing files are never touched, so they keep their modification time.
     """
-    if len(rels) < cores.PARALLEL_FROM or not cores.can_fork():
-        yield frozenset
-        return
-    made = functools.cache(cores.in_background(functools.partial(create_missing, str(root), tuple(rels))))
+
+    def __init__(self, root: Path, rels: Sequence[str]):
+        self.root = str(root)
+        self.before = existing_files(root)
+        self.rels = [rel for rel in rels if rel not in self.before]
+        self.new_folders = missing_folders(self.root, self.rels)
+        self.stop = cores.alongside(functools.partial(create_missing, self.root, self.rels), POLITE) \
+            if len(self.rels) >= cores.PARALLEL_FROM else (lambda: None)
+
+    def take_back(self) -> None:
+        """After a failed build: the files still empty and the folders left empty go again."""
+        self.stop()
+        for rel in self.rels:
+            path = os.path.join(self.root, rel)
+            with contextlib.suppress(OSError):
+                if os.path.getsize(path) == 0:
+                    os.unlink(path)
+        for folder in reversed(self.new_folders):
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)  # only if empty
+
+
+@contextlib.contextmanager
+def reserving(root: Path, rels: Sequence[str]) -> Iterator[Reservation]:
+    """A Reservation of these root-relative files for the block; a failure within takes it back."""
+    reservation = Reservation(root, rels)
     try:
-        yield lambda: made()[0]
+        yield reservation
     except BaseException:
-        with contextlib.suppress(Exception):
-            remove_if_still_empty(str(root), *made())
+        reservation.take_back()
         raise
+    finally:
+        reservation.stop()
 
 
-def create_missing(root: str, rels: Sequence[str]) -> tuple[frozenset[str], list[str]]:
-    """Create each root-relative file that does not exist yet, empty, with its folders; returns the files and
-    the folders (outermost first) it made."""
-    folders = []
+def missing_folders(root: str, rels: Sequence[str]) -> list[str]:
+    """The folders files at these root-relative paths need that do not exist yet, outermost first."""
+    missing: list[str] = []
     for folder in sorted({os.path.dirname(os.path.join(root, rel)) for rel in rels}):
-        missing = []
-        while not os.path.isdir(folder):
-            missing.append(folder)
+        chain = []
+        while folder and not os.path.isdir(folder) and folder not in missing:
+            chain.append(folder)
             folder = os.path.dirname(folder)
-        for folder in reversed(missing):
-            os.mkdir(folder)
-            folders.append(folder)
-    made = []
+        missing += reversed(chain)
+    return missing
+
+
+def create_missing(root: str, rels: Sequence[str]) -> None:
+    """Create, empty, each root-relative file that does not exist yet, with its folders."""
+    for folder in sorted({os.path.dirname(os.path.join(root, rel)) for rel in rels}):
+        os.makedirs(folder, exist_ok=True)
     for rel in rels:
-        try:
+        with contextlib.suppress(FileExistsError):
             os.close(os.open(os.path.join(root, rel), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except FileExistsError:
-            continue
-        made.append(rel)
-    return frozenset(made), folders
-
-
-def remove_if_still_empty(root: str, files: frozenset[str], folders: list[str]) -> None:
-    """Undo create_missing where nothing was written since: its files still empty, then its folders left empty."""
-    for rel in files:
-        path = os.path.join(root, rel)
-        with contextlib.suppress(OSError):
-            if os.path.getsize(path) == 0:
-                os.unlink(path)
-    for folder in reversed(folders):
-        with contextlib.suppress(OSError):
-            os.rmdir(folder)  # only if empty
 
 
 def write_if_changed(root: Path, existing: set[str], rel: str, text: str) -> bool:

@@ -108,3 +108,22 @@ def in_background(function: Callable[[], R]) -> Callable[[], R]:
             pool.terminate()
             pool.join()
     return wait
+
+
+def alongside(function: Callable[[], None], niceness: int = 0) -> Callable[[], None]:
+    """Start function() in a forked process, at this niceness, for what it does rather than a result; the
+    returned call stops it, finished or not. Where fork is unavailable or there is one core nothing starts."""
+    if not can_fork():
+        return lambda: None
+
+    def run() -> None:
+        os.nice(niceness)
+        function()
+    process = multiprocessing.get_context("fork").Process(target=run, daemon=True)
+    process.start()
+
+    def stop() -> None:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+    return stop

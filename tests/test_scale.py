@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import subprocess
 import sys
 from pathlib import Path
@@ -243,13 +244,20 @@ def test_reserved_page_files_are_filled_and_existing_ones_keep_their_time(tmp_pa
     (root / "papers").mkdir(parents=True)
     (root / "papers" / "kept.md").write_text("same")
     os.utime(root / "papers" / "kept.md", (LONG_AGO, LONG_AGO))
-    jobs = [("papers/kept.md", lambda: "same"), ("papers/new.md", lambda: "new text"), ("index.md", lambda: "home")]
-    with reserving(root, ["papers/kept.md", "papers/new.md"]) as reserved:
-        assert reserved() == {"papers/new.md"}
-        assert (root / "papers" / "new.md").read_text() == ""
-        changed = write_rendered(root, jobs, parallel=False, reserved=reserved)
-    assert changed == ["index.md", "papers/new.md"]
-    assert (root / "papers" / "new.md").read_text() == "new text"
+    reserved = [f"papers/new-{i}.md" for i in range(50)]
+    jobs = [(rel, lambda: "new text") for rel in reserved] + [("papers/kept.md", lambda: "same"),
+                                                               ("index.md", lambda: "home")]
+    with reserving(root, reserved + ["papers/kept.md"]) as reservation:
+        assert reservation.before == {"papers/kept.md"}
+        for _ in range(200):  # the low-priority maker, given time to reach the end
+            if (root / "papers" / "new-49.md").exists():
+                break
+            time.sleep(0.05)
+        assert (root / "papers" / "new-0.md").read_text() == ""
+        reservation.stop()
+        changed = write_rendered(root, jobs, parallel=False, before=reservation.before)
+    assert changed == sorted(reserved + ["index.md"])
+    assert {(root / rel).read_text() for rel in reserved} == {"new text"}
     assert (root / "papers" / "kept.md").stat().st_mtime == LONG_AGO
 
 
@@ -263,7 +271,14 @@ def test_a_failed_build_takes_back_the_page_files_it_reserved(fixture_project: P
     (project.papers_dir / "a-new-paper.yml").write_text(
         "title: A new paper on reserved files\nabstract: Files made before the themes are formed.\n")
 
+    reserved = project.docs_dir / "papers" / "a-new-paper.md"
+
     def themes_fail(catalog, project=None):
+        for _ in range(200):  # fail once the low-priority maker has made the new paper's file
+            if reserved.exists():
+                break
+            time.sleep(0.05)
+        assert reserved.exists()
         raise RuntimeError("the theme step failed")
     on_two_cores_from_the_first_item(monkeypatch)
     monkeypatch.setattr(build, "group", themes_fail)
