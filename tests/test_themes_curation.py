@@ -231,3 +231,14 @@ def test_related_papers_share_key_terms(fixture_project: Path):
     assert 1 <= len(related) <= SETTINGS.related
     assert "protein" in related[0].id and "protein" in related[0].terms
     assert [r.score for r in related] == sorted((r.score for r in related), reverse=True)
+
+
+def test_key_terms_past_the_first_three_must_carry_weight():
+    from generator.themes.naming import MIN_TERMS, TERM_SHARE, weighty
+
+    floor = 5.0 * TERM_SHARE   # a share of the best score, 5
+    scores = {1: 5.0, 2: 2.0, 3: 0.3, 4: 1.2 * floor, 5: 0.9 * floor, 6: floor}
+    assert weighty([1, 2, 3, 4, 5, 6], scores) == [1, 2, 3, 4, 6]   # the first three stay whatever they score
+    assert weighty([3, 2, 1], scores) == [3, 2, 1]
+    assert weighty([], {}) == []
+    assert MIN_TERMS == 3

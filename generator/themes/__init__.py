@@ -214,12 +214,13 @@ def describe_themes(features: Features, plan: Plan, ids: list[str]) -> tuple[tup
     """
     count = len(plan.given) if plan.given else int(plan.labels.max()) + 1
     rankings = naming.ranked_keys(features, plan.labels, count)
-    term_keys = [naming.key_terms(features, ranked) for ranked, _ in rankings]
+    term_keys = [naming.key_terms(features, ranked) for ranked, _, _ in rankings]
     if not all(whole or naming.enough(features, ranked, terms, not plan.given)
-               for (ranked, whole), terms in zip(rankings, term_keys)):
+               for (ranked, _, whole), terms in zip(rankings, term_keys)):
         rankings = naming.ranked_keys(features, plan.labels, count, head=None)
-        term_keys = [naming.key_terms(features, ranked) for ranked, _ in rankings]
-    candidates = [naming.name_candidates(features, ranked) for ranked, _ in rankings] if not plan.given else []
+        term_keys = [naming.key_terms(features, ranked) for ranked, _, _ in rankings]
+    term_keys = [naming.weighty(terms, scores) for terms, (_, scores, _) in zip(term_keys, rankings)]
+    candidates = [naming.name_candidates(features, ranked) for ranked, _, _ in rankings] if not plan.given else []
     features.display([key for keys in term_keys + candidates for key in keys])  # all display forms in one pass
     themes, names, slugs = [], set(), set()
     for k, keys in enumerate(term_keys):

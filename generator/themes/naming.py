@@ -26,6 +26,8 @@ TITLE_BONUS = 1.0
 TITLE_FLOOR = 0.3
 FALLBACK_NAME = "Other papers"
 NAME_CANDIDATES = 12
+# Past the first MIN_TERMS, a key term must score at least this share of the theme's best one.
+TERM_SHARE = 0.2
 # A word this often followed by another word of its phrase ('bayesian' in 'bayesian inference',
 # 'neural' in 'neural network'; English puts a phrase's head last) mostly qualifies the words after
 # it: alone in a name or among key terms it reads as a dangling adjective ("Meta learning and bayesian").
@@ -37,12 +39,12 @@ RANKING_HEAD = 256
 
 
 def ranked_keys(features: Features, labels: np.ndarray, count: int,
-                head: int | None = RANKING_HEAD) -> list[tuple[np.ndarray, bool]]:
+                head: int | None = RANKING_HEAD) -> list[tuple[np.ndarray, dict[int, float], bool]]:
     """Phrase keys of each theme, most distinctive first (ties broken alphabetically), for all themes at once,
     lone qualifying words replaced (see without_dangling_words).
 
     Only the first `head` keys of a theme are put in order (all of them with head=None); each
-    ranking comes with True when it is complete.
+    ranking comes with the score of each of its keys, and True when it is complete.
     """
     n = len(labels)
     placed = np.flatnonzero(labels >= 0)
@@ -70,7 +72,8 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int,
         keys = key[part][chosen]
         # a phrase no member's title uses is rarely what the theme is about ('proposed model')
         order = np.lexsort((alphabetical_rank(features, keys), -score[part][chosen], untitled[part][chosen]))
-        rankings.append((without_dangling_words(features, keys[order], qualifying),
+        scores = dict(zip(keys.tolist(), score[part][chosen].tolist()))
+        rankings.append((without_dangling_words(features, keys[order], qualifying), scores,
                          len(chosen) == part.stop - part.start))
     return rankings
 
@@ -97,6 +100,19 @@ def alphabetical_rank(features: Features, keys: np.ndarray) -> np.ndarray:
 def key_terms(features: Features, ranked: np.ndarray, limit: int = MAX_TERMS) -> list[int]:
     """3-6 distinct phrase keys describing a theme (their texts are made only as far as they are read)."""
     return distinct_keys(features, ranked.tolist(), limit, {})
+
+
+def weighty(terms: list[int], scores: dict[int, float]) -> list[int]:
+    """The key terms that carry weight: the first MIN_TERMS, then those scoring at least TERM_SHARE of the best.
+
+    A theme with a few strong phrases ('continual learning', 'catastrophic forgetting') otherwise filled
+    its six places with words that merely happen to recur in a handful of its papers ('overcoming',
+    'scenarios').
+    """
+    if not terms:
+        return terms
+    floor = TERM_SHARE * max(scores[key] for key in terms)
+    return terms[:MIN_TERMS] + [key for key in terms[MIN_TERMS:] if scores[key] >= floor]
 
 
 def distinct_keys(features: Features, ranked: list[int], limit: int, forms: dict[int, tuple]) -> list[int]:
