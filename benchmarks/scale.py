@@ -49,6 +49,15 @@ def reset_peak_memory() -> None:
         pass
 
 
+def cpu_seconds() -> float:
+    """User and system CPU time of this process and of its children that have ended (page workers, the
+    duplicate check, the file maker): what a stage cost whatever the machine's load."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def peak_memory_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -73,9 +82,10 @@ def measure_stages(root: Path, with_mkdocs: bool) -> dict:
 
     def stage(name, function):
         reset_peak_memory()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         value = function()
-        results[name] = {"seconds": time.perf_counter() - start, "peak_mb": peak_memory_mb()}
+        results[name] = {"seconds": time.perf_counter() - start, "peak_mb": peak_memory_mb(),
+                         "cpu": cpu_seconds() - cpu}
         return value
 
     # as `readinglist build` (generator.build.generate) does: the duplicate check runs on another core
@@ -197,15 +207,28 @@ def machine() -> str:
             f"{platform.system()} {platform.release()}")
 
 
+def file_creation_seconds(folder: Path, count: int) -> float:
+    """Seconds this file system takes to create `count` empty files in a new folder (a floor under writing
+    as many pages: it varies a lot from hour to hour on a shared machine)."""
+    folder.mkdir()
+    start = time.perf_counter()
+    for number in range(count):
+        os.close(os.open(folder / f"{number}.md", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    seconds = time.perf_counter() - start
+    shutil.rmtree(folder)
+    return seconds
+
+
 def run_size(count: int, workdir: Path) -> dict:
     root = workdir / f"list-{count}"
     make_list(root, count)
+    creating = file_creation_seconds(workdir / f"files-{count}", count)
     render = count <= FULL_SITE_UP_TO
     child = subprocess.run([sys.executable, __file__, "--stages", str(root), "--render" if render else "--no-render"],
                            capture_output=True, text=True, env={**os.environ, "CI": "1"})
     if child.returncode != 0:
         raise SystemExit(child.stderr)
-    result = {"count": count, "stages": json.loads(child.stdout.splitlines()[-1])}
+    result = {"count": count, "stages": json.loads(child.stdout.splitlines()[-1]), "creating": creating}
     if render:
         result["site"] = site_figures(root, count)
         result["ratio"] = build_ratio(root)
@@ -229,6 +252,12 @@ def print_table(results: list[dict]) -> None:
         generator = generator_seconds(r)
         print(f"{r['count']:>7} {cell('load'):>14} {cell('themes'):>14} {cell('pages'):>14} "
               f"{generator:>9.2f} {cell('mkdocs'):>15}")
+    print("\nCPU seconds of the generator stages (every process), and creating as many empty files here")
+    print(f"{'papers':>7} {'load':>7} {'themes':>7} {'pages':>7} {'generator':>9} {'empty files':>11}")
+    for r in results:
+        cpu = {name: r["stages"][name]["cpu"] for name in ("load", "themes", "pages")}
+        print(f"{r['count']:>7} {cpu['load']:>7.2f} {cpu['themes']:>7.2f} {cpu['pages']:>7.2f} "
+              f"{sum(cpu.values()):>9.2f} {r['creating']:>11.2f}")
     print(f"\n{'papers':>7} {'themes':>6} {'site MB':>8} {'B/paper page':>12} {'index B/paper':>13} "
           f"{'titles missed':>13} {'build s':>8} {'plain mkdocs s':>14} {'ratio':>6} {'generator/plain':>15}")
     for r in results:
