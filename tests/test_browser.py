@@ -173,6 +173,25 @@ def test_the_all_papers_filter_narrows_the_table_as_one_types_and_headers_sort(v
 
 
 
+def test_on_a_phone_the_titles_keep_the_widest_column_of_all_papers(browser, rich_site):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(rich_site.as_uri() + "/all-papers.html")
+    widths = page.locator("#rl-all-papers thead th").evaluate_all("cells => cells.map(c => c.offsetWidth)")
+    table = page.locator("#rl-all-papers").evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+    assert widths[0] == max(widths), widths
+    assert table[0] <= table[1] + 1  # no sideways scrolling
+    # the tags column is hidden there, yet the filter still finds a paper by its tag
+    tagged = page.locator("#rl-all-papers tbody tr").filter(has=page.locator(".rl-tag")).first
+    tag = tagged.locator(".rl-tag").first.text_content().strip()
+    assert not tagged.locator(".rl-tag").first.is_visible()
+    page.locator("#rl-filter").press_sequentially(tag)
+    visible = page.locator("#rl-all-papers tbody tr:visible")
+    assert 1 <= visible.count() < page.locator("#rl-all-papers tbody tr").count()
+    assert tagged.is_visible()
+    context.close()
+
+
 @pytest.fixture(scope="module")
 def short_table_site(tmp_path_factory) -> Path:
     """The rich list built with an all-papers table that shows 5 rows before "Show more" (14 papers), and a
