@@ -173,6 +173,16 @@ def test_the_all_papers_filter_narrows_the_table_as_one_types_and_headers_sort(v
 
 
 
+def test_a_byline_without_authors_opens_with_the_year_not_a_separator(visit):
+    def separators(page):
+        return page.locator(".rl-byline > span").evaluate_all(
+            "spans => spans.map(s => getComputedStyle(s, '::before').content)")
+    no_authors = separators(visit.open("papers/evolutionary-couplings-for-protein-folding.html"))
+    assert no_authors[0] in ("none", '""'), no_authors
+    with_authors = separators(visit.open("papers/attention-geometry-of-transformer-states.html"))
+    assert with_authors[0] in ("none", '""') and with_authors[1:] and all("·" in c for c in with_authors[1:])
+
+
 def test_on_a_phone_the_titles_keep_the_widest_column_of_all_papers(browser, rich_site):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
