@@ -44,18 +44,19 @@ def write_changed(root: Path, files: dict[str, str]) -> list[str]:
 def write_rendered(root: Path, jobs: list[tuple[str, Callable[[], str]]], parallel: bool = True,
                    before: frozenset[str] | None = None) -> list[str]:
     """Make each (root-relative path, make its text) job and write the files whose text changed; drop stale
-    files. Returns the paths changed, in order. Given the files that existed `before` a `Reservation` began,
-    only those are read for comparison (the others it made empty).
+    files. Returns the paths changed, in order. Given the files that existed `before` a `Reservation` of some
+    of the jobs' files began, only those are read for comparison (the others it made empty) and the folder
+    is not listed again.
 
     On long lists the jobs run on every core and each process writes the files it made, so the texts
     (about 100 MB at 10,000 papers) are never passed back to this one.
     """
     try:
-        existing = existing_files(root)
-        for folder in sorted({os.path.dirname(os.path.join(root, rel)) for rel, _ in jobs}):
+        # the files a Reservation made since `before` are all among the jobs: none of them is stale
+        existing = existing_files(root) if before is None else before
+        for folder in folders_of(root, [rel for rel, _ in jobs]):
             os.makedirs(folder, exist_ok=True)
-        compared = existing if before is None else existing & before
-        written = run_jobs(jobs, "Writing pages", parallel, functools.partial(write_if_changed, root, compared))
+        written = run_jobs(jobs, "Writing pages", parallel, functools.partial(write_if_changed, root, existing))
         stale = sorted(existing - written.keys())
         for rel in stale:
             os.unlink(os.path.join(root, rel))
@@ -116,7 +117,7 @@ def reserving(root: Path, rels: Sequence[str]) -> Iterator[Reservation]:
 def missing_folders(root: str, rels: Sequence[str]) -> list[str]:
     """The folders files at these root-relative paths need that do not exist yet, outermost first."""
     missing: list[str] = []
-    for folder in sorted({os.path.dirname(os.path.join(root, rel)) for rel in rels}):
+    for folder in folders_of(root, rels):
         chain = []
         while folder and not os.path.isdir(folder) and folder not in missing:
             chain.append(folder)
@@ -127,11 +128,16 @@ def missing_folders(root: str, rels: Sequence[str]) -> list[str]:
 
 def create_missing(root: str, rels: Sequence[str]) -> None:
     """Create, empty, each root-relative file that does not exist yet, with its folders."""
-    for folder in sorted({os.path.dirname(os.path.join(root, rel)) for rel in rels}):
+    for folder in folders_of(root, rels):
         os.makedirs(folder, exist_ok=True)
     for rel in rels:
         with contextlib.suppress(FileExistsError):
             os.close(os.open(os.path.join(root, rel), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+
+
+def folders_of(root: str | Path, rels: Sequence[str]) -> list[str]:
+    """The folders that hold files at these root-relative paths, each once, in order."""
+    return sorted({os.path.dirname(os.path.join(root, rel)) for rel in rels})
 
 
 def write_if_changed(root: Path, existing: set[str], rel: str, text: str) -> bool:

@@ -251,8 +251,8 @@ def display_forms(texts: Texts, keys: np.ndarray) -> list[str]:
             else texts.phrases.text(int(k)) for k in keys]
 
 
-UPPER_CASE = bytes(1 if ord("A") <= b <= ord("Z") else 0 for b in range(256))
-UPPER_CASE_BYTES = np.frombuffer(UPPER_CASE, np.uint8)
+UPPER_CASE_BYTES = np.zeros(256, dtype=np.uint8)
+UPPER_CASE_BYTES[ord("A"):ord("Z") + 1] = 1
 # What ends a sentence before the next word ('\x00' separates texts, so it opens one too).
 SENTENCE_END_BYTES = np.zeros(256, dtype=bool)
 SENTENCE_END_BYTES[list(b".!?:;\x00")] = True
