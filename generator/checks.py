@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from generator.errors import Problem
 from generator.parallel import parallel_map
-from generator.schema import Paper, VocabularyTag
+from generator.schema import Labels, Paper, VocabularyTag
 
 # Two titles at least this alike (difflib ratio of their normalized forms) are near duplicates.
 NEAR_RATIO = 0.9
@@ -396,7 +396,7 @@ def duplicate_problems(papers: Sequence[Paper], lines: dict[str, dict[str, int]]
     return problems
 
 
-def vocabulary_problems(papers: Sequence[Paper], vocabulary: Sequence[VocabularyTag], vocabulary_rel: str,
+def vocabulary_problems(papers: Sequence[Paper | Labels], vocabulary: Sequence[VocabularyTag], vocabulary_rel: str,
                         lines: dict[str, dict[str, int]]) -> list[Problem]:
     """Tags outside content/tags.yml, as warnings naming the closest declared tag."""
     known = [tag.slug for tag in vocabulary]

@@ -13,7 +13,7 @@ import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from generator import checks
 from generator.collector import no_cycle_collection
@@ -22,8 +22,8 @@ from generator.memo import RoundMemo
 from generator.parallel import in_background, parallel_map
 from generator.project import Project
 from generator.schema import (
-    RESERVED_NAMES, SLUG_RE, CuratedTheme, Invalid, Paper, SiteConfig, VocabularyTag, check_value, config_sections,
-    declared_fields, describe, reserved_message,
+    RESERVED_NAMES, SLUG_RE, CuratedTheme, Invalid, Labels, Paper, SiteConfig, VocabularyTag, check_value,
+    config_sections, declared_fields, describe, reserved_message,
 )
 from generator.yamlfile import MAX_FILE_BYTES, YamlDocument, parse_yaml
 
@@ -99,7 +99,7 @@ def validate_mapping(cls, data: Any, doc: YamlDocument, rel: str, prefix: str = 
 def paper_from_yaml(text: str, rel: str, stem: str) -> tuple[Paper | None, list[Problem]]:
     """Validate one entry file's text; the paper is None when any error was found."""
     paper, problems, _ = _paper_and_document(text, rel, stem)
-    return paper, problems
+    return (paper if isinstance(paper, Paper) else None), problems
 
 
 def paper_from_values(values: dict, paper_id: str, rel: str, line: int = 1) -> tuple[Paper | None, list[Problem]]:
@@ -110,7 +110,9 @@ def paper_from_values(values: dict, paper_id: str, rel: str, line: int = 1) -> t
     return Paper(id=paper_id, source=rel, **values), problems
 
 
-def _paper_and_document(text: str, rel: str, stem: str) -> tuple[Paper | None, list[Problem], YamlDocument | None]:
+def _paper_and_document(text: str, rel: str, stem: str) -> tuple[Paper | Labels | None, list[Problem],
+                                                                 YamlDocument | None]:
+    """The entry's paper, or only its Labels when it has errors (None when it is not even a mapping)."""
     problems = []
     if not SLUG_RE.match(stem):
         problems.append(Problem(rel, None, None, "the file name must be lowercase letters, digits and "
@@ -124,7 +126,7 @@ def _paper_and_document(text: str, rel: str, stem: str) -> tuple[Paper | None, l
     values, field_problems = validate_mapping(Paper, doc.data, doc, rel)
     problems += field_problems
     if any(p.is_error for p in problems):
-        return None, problems, doc
+        return Labels(stem, rel, values.get("theme"), values.get("tags", ())), problems, doc
     return Paper(id=stem, source=rel, **values), problems, doc
 
 
@@ -206,7 +208,7 @@ def config_from_yaml(text: str, rel: str) -> tuple[SiteConfig, list[Problem]]:
     return SiteConfig(**sections), problems
 
 
-def pin_problems(papers: tuple[Paper, ...], curated: list[CuratedTheme], themes_rel: str,
+def pin_problems(papers: Sequence[Paper | Labels], curated: list[CuratedTheme], themes_rel: str,
                  line_of_theme: dict[str, int]) -> list[Problem]:
     """A pin must name a theme declared in content/themes.yml."""
     slugs = [t.slug for t in curated]
@@ -271,16 +273,18 @@ def _read_bytes(path: str) -> bytes:
         os.close(fd)
 
 
-def load_papers(project: Project,
-                memo: RoundMemo | None = None) -> tuple[tuple[Paper, ...], dict[str, dict[str, int]], list[Problem]]:
-    """Read and validate every content/papers/*.yml, in id order; also the line of each key, by id.
+def load_papers(project: Project, memo: RoundMemo | None = None
+                ) -> tuple[tuple[Paper, ...], dict[str, dict[str, int]], list[Problem], list[Labels]]:
+    """Read and validate every content/papers/*.yml, in id order; also the line of each key, by id, and
+    the Labels of the entries with errors.
 
     Long lists are read on every core; given a memo (the live preview), entries are read here and one
     whose file name and text are unchanged is not validated again."""
-    papers, lines = [], {}
+    papers, lines, rejected = [], {}, []
     papers_rel = project.relative(project.papers_dir)
     if not project.papers_dir.is_dir():
-        return (), {}, [Problem(papers_rel, None, None, "folder not found; entries live in content/papers/<id>.yml")]
+        missing = Problem(papers_rel, None, None, "folder not found; entries live in content/papers/<id>.yml")
+        return (), {}, [missing], []
     with os.scandir(project.papers_dir) as listing:
         entries = sorted(listing, key=lambda entry: entry.name)
     problems = id_clash_problems([entry.name for entry in entries], papers_rel)
@@ -291,9 +295,9 @@ def load_papers(project: Project,
     for paper, entry_problems, key_lines in read:
         problems += entry_problems
         if paper is not None:
-            papers.append(paper)
+            (papers if isinstance(paper, Paper) else rejected).append(paper)
             lines[paper.id] = key_lines
-    return tuple(papers), lines, problems
+    return tuple(papers), lines, problems, rejected
 
 
 def entry_files(entries: list[os.DirEntry], papers_rel: str) -> tuple[list[tuple[str, str, str]], list[Problem]]:
@@ -317,8 +321,8 @@ def entry_files(entries: list[os.DirEntry], papers_rel: str) -> tuple[list[tuple
 
 
 def read_entry(file: tuple[str, str, str], memo: RoundMemo | None = None
-               ) -> tuple[Paper | None, list[Problem], dict[str, int]]:
-    """One entry file, read and validated: its paper (None if it has errors), problems and key lines."""
+               ) -> tuple[Paper | Labels | None, list[Problem], dict[str, int]]:
+    """One entry file, read and validated: its paper (only its Labels if it has errors), problems and key lines."""
     path, rel, stem = file
     text, problems = _read(path, rel)
     if text is None:
@@ -436,11 +440,12 @@ def _inspect_content(project: Project, memo: RoundMemo | None) -> Inspection:
     config, problems = load_config(project)
     curated, curated_problems = load_curated(project)
     vocabulary, vocabulary_problems = load_vocabulary(project)
-    papers, lines, paper_problems = load_papers(project, memo)
+    papers, lines, paper_problems, rejected = load_papers(project, memo)
     problems += curated_problems + vocabulary_problems + paper_problems
     theme_lines = {paper_id: key_lines["theme"] for paper_id, key_lines in lines.items() if "theme" in key_lines}
-    problems += pin_problems(papers, curated, project.relative(project.themes_file), theme_lines)
-    problems += checks.vocabulary_problems(papers, vocabulary, project.relative(vocabulary_file(project)), lines)
+    labelled = papers + tuple(rejected)
+    problems += pin_problems(labelled, curated, project.relative(project.themes_file), theme_lines)
+    problems += checks.vocabulary_problems(labelled, vocabulary, project.relative(vocabulary_file(project)), lines)
     if not papers and not any(p.is_error for p in problems):
         problems.append(Problem(project.relative(project.papers_dir), None, None,
                                 "holds no entries; add one with `readinglist add` or `readinglist import`"))

@@ -317,6 +317,17 @@ class Paper:
 
 
 @dataclass(frozen=True)
+class Labels:
+    """What an entry with errors still files itself under (its theme pin and tags), so the pin and tag
+    checks report on it in the same run as its other problems."""
+
+    id: str
+    source: str
+    theme: str | None
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CuratedTheme:
     """A theme the curator declared in content/themes.yml."""
 

@@ -234,6 +234,21 @@ def test_pins_to_unknown_themes_are_errors_and_unpinned_entries_get_suggestions(
     assert "  attention-is-all-you-need: transformers " in text
 
 
+def test_an_entry_with_other_errors_still_hears_about_its_pin_and_tags_in_the_same_run(tmp_path: Path):
+    root = make_project(tmp_path, files={"content/themes.yml": THEMES, "content/tags.yml": "tags:\n  - transformers\n"})
+    entry = root / "content" / "papers" / "deep-residual-learning.yml"
+    entry.write_text(entry.read_text() + "year: 20017\ntheme: visoin\ntags:\n  - transformer\n")
+    result = run(root, "check")
+    assert result.exit_code == 1
+    reported = [line for line in result.stdout.splitlines() if line.startswith("content/papers/deep-residual")]
+    assert len(reported) == 3, reported
+    assert reported[0].startswith("content/papers/deep-residual-learning.yml:5: year: ")
+    assert reported[1] == ("content/papers/deep-residual-learning.yml:6: theme: 'visoin' is not a theme declared in "
+                           "content/themes.yml; did you mean 'vision'?")
+    assert reported[2] == ("content/papers/deep-residual-learning.yml:8: warning: tags: 'transformer' is not in "
+                           "content/tags.yml; closest existing tag: 'transformers'")
+
+
 @pytest.mark.parametrize("title, expected", [
     ("Attention Is All You Need", "attention is all you need"),
     ("Attention is all you need (v2)", "attention is all you need"),
