@@ -116,6 +116,28 @@ def test_a_name_joins_two_distinct_phrases_multi_word_first(ranked, expected):
     assert theme_name(ranked, {}, set()) == expected
 
 
+def test_a_name_joins_only_a_second_phrase_that_is_the_themes_own():
+    from generator.themes.naming import NAME_LIFT, NAME_SHARE
+
+    ranked = ["sparse autoencoders", "language models", "linear representations"]
+    strength = {"sparse autoencoders": (1.0, 100.0), "language models": (0.6, 1.6),   # the whole list uses it
+                "linear representations": (0.4, 15.0)}
+    assert theme_name(ranked, {}, set(), strength) == "Sparse autoencoders and linear representations"
+    weak = {"sparse autoencoders": (1.0, 100.0), "language models": (0.6, 0.5 * NAME_LIFT),
+            "linear representations": (0.9 * NAME_SHARE, 15.0)}   # too weak beside the first
+    assert theme_name(ranked, {}, set(), weak) == "Sparse autoencoders"
+    # taken: the next phrase leads, with the first that can follow it
+    assert theme_name(ranked, {}, {"sparse autoencoders"}, weak) == "Language models and linear representations"
+
+
+def test_the_phrases_of_an_automatic_name_lead_its_key_terms():
+    shipped = load_catalog(Project(Path(__file__).resolve().parent.parent))
+    grouping = group_papers(shipped.papers, shipped.config.themes)   # automatic: the lock is not given
+    for theme in grouping.themes:
+        phrases = theme.name.lower().split(" and ")
+        assert [term.lower() for term in theme.terms[:len(phrases)]] == phrases, (theme.name, theme.terms)
+
+
 def test_a_name_already_taken_moves_on_to_the_next_phrases():
     ranked = ["graph attention", "node classification", "message passing"]
     assert theme_name(ranked, {}, {"graph attention and node classification"}) == \
@@ -233,12 +255,17 @@ def test_related_papers_share_key_terms(fixture_project: Path):
     assert [r.score for r in related] == sorted((r.score for r in related), reverse=True)
 
 
-def test_key_terms_past_the_first_three_must_carry_weight():
-    from generator.themes.naming import MIN_TERMS, TERM_SHARE, weighty
+def test_key_terms_past_the_first_three_must_carry_weight_and_be_the_themes_own():
+    import numpy as np
+
+    from generator.themes.naming import MIN_TERMS, NAME_LIFT, TERM_SHARE, Ranking, weighty
 
     floor = 5.0 * TERM_SHARE   # a share of the best score, 5
-    scores = {1: 5.0, 2: 2.0, 3: 0.3, 4: 1.2 * floor, 5: 0.9 * floor, 6: floor}
-    assert weighty([1, 2, 3, 4, 5, 6], scores) == [1, 2, 3, 4, 6]   # the first three stay whatever they score
-    assert weighty([3, 2, 1], scores) == [3, 2, 1]
-    assert weighty([], {}) == []
+    scores = {1: 5.0, 2: 2.0, 3: 0.3, 4: 1.2 * floor, 5: 0.9 * floor, 6: floor, 7: 2.0}
+    lifts = dict.fromkeys(scores, NAME_LIFT) | {3: 1.0, 7: 0.9 * NAME_LIFT}   # 7: the whole list uses it
+    ranking = Ranking(np.array(list(scores)), scores, lifts, True)
+    # the first three stay whatever they score; past them, 5 scores too little and 7 is not the theme's own
+    assert weighty([1, 2, 3, 4, 5, 6, 7], ranking) == [1, 2, 3, 4, 6]
+    assert weighty([3, 2, 1], ranking) == [3, 2, 1]
+    assert weighty([], ranking) == []
     assert MIN_TERMS == 3

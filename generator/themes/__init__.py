@@ -214,28 +214,32 @@ def describe_themes(features: Features, plan: Plan, ids: list[str]) -> tuple[tup
     """
     count = len(plan.given) if plan.given else int(plan.labels.max()) + 1
     rankings = naming.ranked_keys(features, plan.labels, count)
-    term_keys = [naming.key_terms(features, ranked) for ranked, _, _ in rankings]
-    if not all(whole or naming.enough(features, ranked, terms, not plan.given)
-               for (ranked, _, whole), terms in zip(rankings, term_keys)):
+    term_keys = [naming.key_terms(features, ranking) for ranking in rankings]
+    if not all(ranking.complete or naming.enough(features, ranking.keys, terms, not plan.given)
+               for ranking, terms in zip(rankings, term_keys)):
         rankings = naming.ranked_keys(features, plan.labels, count, head=None)
-        term_keys = [naming.key_terms(features, ranked) for ranked, _, _ in rankings]
-    term_keys = [naming.weighty(terms, scores) for terms, (_, scores, _) in zip(term_keys, rankings)]
-    candidates = [naming.name_candidates(features, ranked) for ranked, _, _ in rankings] if not plan.given else []
+        term_keys = [naming.key_terms(features, ranking) for ranking in rankings]
+    candidates = [naming.name_candidates(features, ranking.keys) for ranking in rankings] if not plan.given else []
     features.display([key for keys in term_keys + candidates for key in keys])  # all display forms in one pass
     themes, names, slugs = [], set(), set()
-    for k, keys in enumerate(term_keys):
-        terms = tuple(features.display(keys))
+    for k, ranking in enumerate(rankings):
         members = np.flatnonzero(plan.labels == k)
         order = members[np.argsort(-plan.scores[members, k], kind="stable")]
         papers = tuple(ids[i] for i in order)
         if plan.given:
             slug, name, description = plan.given[k]
-            themes.append(Theme(slug, name, terms, papers, description, curated=plan.curated))
+            term_keys[k] = naming.named_terms(features, [], term_keys[k], ranking)
+            themes.append(Theme(slug, name, tuple(features.display(term_keys[k])), papers, description,
+                                curated=plan.curated))
         else:
-            texts = [features.key_text(key) for key in candidates[k]]
-            name = naming.theme_name(texts, dict(zip(texts, features.display(candidates[k]))), names)
+            key_of = {features.key_text(key): key for key in candidates[k]}
+            texts = list(key_of)
+            strength = {text: (ranking.scores[key], ranking.lifts[key]) for text, key in key_of.items()}
+            name, phrases = naming.name_and_phrases(texts, dict(zip(texts, features.display(candidates[k]))),
+                                                    names, strength)
+            term_keys[k] = naming.named_terms(features, [key_of[text] for text in phrases], term_keys[k], ranking)
             slug = naming.slug_for(name, slugs)
-            themes.append(Theme(slug, name, terms, papers))
+            themes.append(Theme(slug, name, tuple(features.display(term_keys[k])), papers))
         names.add(themes[-1].name.lower())
         slugs.add(themes[-1].slug)
     return tuple(themes), term_keys

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -26,6 +26,8 @@ TITLE_BONUS = 1.0
 TITLE_FLOOR = 0.3
 FALLBACK_NAME = "Other papers"
 NAME_CANDIDATES = 12
+# Key terms gathered before a theme is named: its name's phrases may take the place of some of them.
+TERM_POOL = MAX_TERMS + NAME_PHRASES
 # Past the first MIN_TERMS, a key term must score at least this share of the theme's best one.
 TERM_SHARE = 0.2
 # A word this often followed by another word of its phrase ('bayesian' in 'bayesian inference',
@@ -33,18 +35,33 @@ TERM_SHARE = 0.2
 # it: alone in a name or among key terms it reads as a dangling adjective ("Meta learning and bayesian").
 MODIFIER_SHARE = 0.85
 MODIFIER_USES = 3
+# The second phrase of a name must be the theme's own, not a phrase the whole list uses ('language
+# models' beside 'sparse autoencoders'): its papers use it at least NAME_LIFT times as often as the rest
+# of the list, and it scores at least NAME_SHARE of the first. Otherwise the first phrase names the
+# theme alone ("In-context learning", not "In-context learning and parallel structures").
+NAME_LIFT = 5.0
+NAME_SHARE = 0.15
 # Keys of a theme put in order before naming reads them: names and terms come from the first few
 # dozen, and sorting every phrase of a 2,000-paper theme would cost more than the rest of naming.
 RANKING_HEAD = 256
 
 
+class Ranking(NamedTuple):
+    """A theme's phrase keys, most distinctive first, with each key's score and lift (how many times as often
+    the theme's papers use it as the rest of the list do); `complete` when every key was put in order."""
+
+    keys: np.ndarray
+    scores: dict[int, float]
+    lifts: dict[int, float]
+    complete: bool
+
+
 def ranked_keys(features: Features, labels: np.ndarray, count: int,
-                head: int | None = RANKING_HEAD) -> list[tuple[np.ndarray, dict[int, float], bool]]:
+                head: int | None = RANKING_HEAD) -> list[Ranking]:
     """Phrase keys of each theme, most distinctive first (ties broken alphabetically), for all themes at once,
     lone qualifying words replaced (see without_dangling_words).
 
-    Only the first `head` keys of a theme are put in order (all of them with head=None); each
-    ranking comes with the score of each of its keys, and True when it is complete.
+    Only the first `head` keys of a theme are put in order (all of them with head=None).
     """
     n = len(labels)
     placed = np.flatnonzero(labels >= 0)
@@ -59,10 +76,11 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int,
     share_in = (inside + 0.5) / (size + 1.0)
     share_out = (features.frequency[key] - inside + 0.5) / (n - size + 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        score = (share_in * np.log(share_in / share_out) * (1.0 + MULTIWORD_BONUS * (words - 1))
+        lift = share_in / share_out
+        score = (share_in * np.log(lift) * (1.0 + MULTIWORD_BONUS * (words - 1))
                  * (TITLE_FLOOR + TITLE_BONUS * in_titles / size))
     keep &= score > 0
-    theme, key, score, untitled = theme[keep], key[keep], score[keep], in_titles[keep] == 0
+    theme, key, score, lift, untitled = theme[keep], key[keep], score[keep], lift[keep], in_titles[keep] == 0
     bounds = np.searchsorted(theme, np.arange(count + 1))   # the product's rows come theme by theme
     qualifying = qualifying_stems(features)
     rankings = []
@@ -72,9 +90,10 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int,
         keys = key[part][chosen]
         # a phrase no member's title uses is rarely what the theme is about ('proposed model')
         order = np.lexsort((alphabetical_rank(features, keys), -score[part][chosen], untitled[part][chosen]))
-        scores = dict(zip(keys.tolist(), score[part][chosen].tolist()))
-        rankings.append((without_dangling_words(features, keys[order], qualifying), scores,
-                         len(chosen) == part.stop - part.start))
+        listed = keys.tolist()
+        rankings.append(Ranking(without_dangling_words(features, keys[order], qualifying),
+                                dict(zip(listed, score[part][chosen].tolist())),
+                                dict(zip(listed, lift[part][chosen].tolist())), len(chosen) == part.stop - part.start))
     return rankings
 
 
@@ -97,22 +116,46 @@ def alphabetical_rank(features: Features, keys: np.ndarray) -> np.ndarray:
     return rank[index]
 
 
-def key_terms(features: Features, ranked: np.ndarray, limit: int = MAX_TERMS) -> list[int]:
-    """3-6 distinct phrase keys describing a theme (their texts are made only as far as they are read)."""
-    return distinct_keys(features, ranked.tolist(), limit, {})
+def key_terms(features: Features, ranking: Ranking, limit: int = TERM_POOL) -> list[int]:
+    """Distinct phrase keys describing a theme, its own phrases (see NAME_LIFT) first: the phrases the whole
+    list uses only make up the first MIN_TERMS (their texts are made only as far as they are read).
+
+    The default limit leaves room for the phrases of the theme's name, which lead its terms (named_terms)."""
+    return distinct_keys(features, own_first(ranking), limit, {})
 
 
-def weighty(terms: list[int], scores: dict[int, float]) -> list[int]:
-    """The key terms that carry weight: the first MIN_TERMS, then those scoring at least TERM_SHARE of the best.
+def own_first(ranking: Ranking) -> list[int]:
+    """A theme's keys in rank order, its own phrases (see NAME_LIFT) before those the whole list uses."""
+    keys = ranking.keys.tolist()
+    return [key for key in keys if ranking.lifts[key] >= NAME_LIFT] + \
+        [key for key in keys if ranking.lifts[key] < NAME_LIFT]
+
+
+def named_terms(features: Features, name_keys: list[int], terms: list[int], ranking: Ranking) -> list[int]:
+    """A theme's 3-6 key terms: the phrases of its name first, then its other terms that carry weight
+    (read further down the ranking when the name's phrases repeat some of `terms`). Where the name's
+    phrases would leave fewer than MIN_TERMS distinct terms (a small theme), its terms do not follow the name."""
+    chosen = distinct_keys(features, name_keys + terms, MAX_TERMS, {})
+    if len(chosen) < min(len(terms), MAX_TERMS):
+        chosen = distinct_keys(features, name_keys + own_first(ranking), MAX_TERMS, {})
+    if len(chosen) < MIN_TERMS:
+        chosen = max(chosen, terms[:MAX_TERMS], key=len)
+    return weighty(chosen, ranking)
+
+
+def weighty(terms: list[int], ranking: Ranking) -> list[int]:
+    """The key terms that carry weight: the first MIN_TERMS, then the theme's own phrases scoring at least
+    TERM_SHARE of its best phrase.
 
     A theme with a few strong phrases ('continual learning', 'catastrophic forgetting') otherwise filled
     its six places with words that merely happen to recur in a handful of its papers ('overcoming',
-    'scenarios').
+    'scenarios'), or that the whole list uses ('language models').
     """
     if not terms:
         return terms
-    floor = TERM_SHARE * max(scores[key] for key in terms)
-    return terms[:MIN_TERMS] + [key for key in terms[MIN_TERMS:] if scores[key] >= floor]
+    floor = TERM_SHARE * max(ranking.scores.values())
+    return terms[:MIN_TERMS] + [key for key in terms[MIN_TERMS:]
+                                if ranking.scores[key] >= floor and ranking.lifts[key] >= NAME_LIFT]
 
 
 def distinct_keys(features: Features, ranked: list[int], limit: int, forms: dict[int, tuple]) -> list[int]:
@@ -135,7 +178,7 @@ def distinct_keys(features: Features, ranked: list[int], limit: int, forms: dict
 def enough(features: Features, ranked: np.ndarray, terms: list[int], named: bool) -> bool:
     """Whether a ranking's first keys hold all that terms and names read (else the whole ranking is needed)."""
     multi = int((features.texts.phrases.lengths[ranked] > 1).sum())
-    return len(terms) == MAX_TERMS and (not named or multi >= NAME_CANDIDATES)
+    return len(terms) == TERM_POOL and (not named or multi >= NAME_CANDIDATES)
 
 
 def name_candidates(features: Features, ranked: np.ndarray) -> list[int]:
@@ -219,19 +262,34 @@ def without_dangling_words(features: Features, ranked: np.ndarray, qualifying: n
     return keys[np.sort(kept)]
 
 
-def theme_name(ranked: Sequence[str], display: dict[str, str], taken: set[str]) -> str:
-    """'X and Y' from the two best distinct phrases, multi-word ones first; unique within the list."""
+def theme_name(ranked: Sequence[str], display: dict[str, str], taken: set[str],
+               strength: dict[str, tuple[float, float]] | None = None) -> str:
+    """'X and Y' from the two best distinct phrases, multi-word ones first; unique within the list.
+
+    Given each phrase's (score, lift), Y must be one that can_follow X; when none can, X alone names the theme.
+    """
+    return name_and_phrases(ranked, display, taken, strength)[0]
+
+
+def name_and_phrases(ranked: Sequence[str], display: dict[str, str], taken: set[str],
+                     strength: dict[str, tuple[float, float]] | None = None) -> tuple[str, tuple[str, ...]]:
+    """theme_name, and the phrases (of `ranked`) it joined."""
     multi = [key for key in ranked if " " in key]
     candidates = distinct(leading_word(ranked, multi) + multi[:NAME_PHRASES] + list(ranked[:NAME_CANDIDATES]),
                           NAME_CANDIDATES)
-    for first in range(max(1, len(candidates) - 1)):
-        picks = candidates[first:first + NAME_PHRASES]
-        if not picks:
-            break
-        name = capitalise(" and ".join(display.get(key, key) for key in picks))
+    for position, first in enumerate(candidates):
+        partner = next((key for key in candidates[position + 1:]
+                        if strength is None or can_follow(strength[first], strength[key])), None)
+        phrases = (first, partner) if partner else (first,)
+        name = capitalise(" and ".join(display.get(key, key) for key in phrases))
         if name.lower() not in taken:
-            return name
-    return FALLBACK_NAME if FALLBACK_NAME.lower() not in taken else f"{FALLBACK_NAME} {len(taken) + 1}"
+            return name, phrases
+    return (FALLBACK_NAME if FALLBACK_NAME.lower() not in taken else f"{FALLBACK_NAME} {len(taken) + 1}"), ()
+
+
+def can_follow(first: tuple[float, float], second: tuple[float, float]) -> bool:
+    """Whether a phrase of this (score, lift) is the theme's own enough to share its name with the first."""
+    return second[1] >= NAME_LIFT and second[0] >= NAME_SHARE * first[0]
 
 
 def leading_word(ranked: Sequence[str], multi: Sequence[str]) -> list[str]:
