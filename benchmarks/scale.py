@@ -69,12 +69,7 @@ def measure_stages(root: Path, with_mkdocs: bool) -> dict:
     """Each stage in turn in this process: seconds and peak memory (main process; page workers apart)."""
     import resource
 
-    from generator.build import group_once_checked, paper_files, render, site_jobs
-    from generator.collector import collector_skips_what_exists
-    from generator.content import load_catalog_checking_meanwhile
-    from generator.mkdocs_config import mkdocs_config
-    from generator.output import reserving, write_mkdocs_config, write_rendered
-    from generator.pages import navigation
+    from generator.build import generate, render
     from generator.project import Project
 
     project = Project(root)
@@ -88,19 +83,8 @@ def measure_stages(root: Path, with_mkdocs: bool) -> dict:
                          "cpu": cpu_seconds() - cpu}
         return value
 
-    # as `readinglist build` (generator.build.generate) does: the duplicate check runs on another core
-    # while the themes are formed, and the paper pages' files are made meanwhile
-    with collector_skips_what_exists():
-        loaded = stage("load", lambda: load_catalog_checking_meanwhile(project))
-        with reserving(project.docs_dir, paper_files(loaded[0])) as reservation:
-            catalog, grouping = stage("themes", lambda: group_once_checked(project, *loaded))
-
-            def pages():  # made on every core, each process writing the files it made that changed
-                reservation.stop()  # the page workers make the files it did not reach
-                write_rendered(project.docs_dir, site_jobs(project, catalog, grouping), before=reservation.before)
-                write_mkdocs_config(project, mkdocs_config(catalog.config, project,
-                                                           navigation(grouping, catalog.tagged)))
-            stage("pages", pages)
+    # exactly as `readinglist build` does (generator.build.generate), each stage timed
+    catalog, grouping = generate(project, stage=stage)
     results["themes_count"] = len(grouping.themes)
     results["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if with_mkdocs:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from functools import partial
-from typing import Callable
+from typing import Callable, TypeVar
 
 from generator.collector import collector_skips_what_exists
 from generator.contribute import PAGE as CONTRIBUTE, contribute_page, contributing_text
@@ -81,21 +81,34 @@ def group_once_checked(project: Project, catalog: Catalog, complete: Callable[[]
     return catalog, grouping
 
 
-def generate(project: Project, strict: bool = False) -> tuple[Catalog, Grouping]:
+T = TypeVar("T")
+Stage = Callable[[str, Callable[[], T]], T]
+
+
+def run_stage(name: str, stage: Callable[[], T]) -> T:
+    return stage()
+
+
+def generate(project: Project, strict: bool = False, stage: Stage = run_stage) -> tuple[Catalog, Grouping]:
     """Load, form the themes, then make every page into build/docs and write build/mkdocs.yml.
 
     Only files whose text changed are rewritten (the rest keep their modification time), so the
-    live preview and any tool watching build/docs see exactly what an edit changed.
+    live preview and any tool watching build/docs see exactly what an edit changed. Each stage
+    ("load", "themes", "pages") runs through `stage(name, call)`, so a benchmark can measure it.
     """
     refuse_linked_outputs(project)
     with collector_skips_what_exists():
-        catalog, complete = load_catalog_checking_meanwhile(project, strict=strict)
+        loaded, complete = stage("load", lambda: load_catalog_checking_meanwhile(project, strict=strict))
         # the paper pages' files are made in the time the theme step leaves idle
-        with reserving(project.docs_dir, paper_files(catalog)) as reservation:
-            catalog, grouping = group_once_checked(project, catalog, complete)
-            reservation.stop()  # the page workers make the files it did not reach
-            write_rendered(project.docs_dir, site_jobs(project, catalog, grouping), before=reservation.before)
-    write_mkdocs_config(project, mkdocs_config(catalog.config, project, navigation(grouping, catalog.tagged)))
+        with reserving(project.docs_dir, paper_files(loaded)) as reservation:
+            catalog, grouping = stage("themes", lambda: group_once_checked(project, loaded, complete))
+
+            def pages() -> None:
+                reservation.stop()  # the page workers make the files it did not reach
+                write_rendered(project.docs_dir, site_jobs(project, catalog, grouping), before=reservation.before)
+                write_mkdocs_config(project, mkdocs_config(catalog.config, project,
+                                                           navigation(grouping, catalog.tagged)))
+            stage("pages", pages)
     return catalog, grouping
 
 
