@@ -48,8 +48,10 @@ class ContentError(ReadingListError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=Problem.sort_key)
-        errors = [p for p in self.problems if p.is_error]
-        summary = f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the content"
+        errors = sum(p.is_error for p in self.problems)
+        warnings = len(self.problems) - errors
+        summary = f"{errors} problem{'s' if errors != 1 else ''} in the content" + (
+            f" (and {warnings} warning{'s' if warnings != 1 else ''})" if warnings else "")
         super().__init__("\n".join([summary + ":"] + [f"  {p}" for p in self.problems]))
 
 

@@ -239,6 +239,16 @@ def check_count(value: Any) -> int | str:
     return value
 
 
+# Related papers a paper page lists at most: beyond this the list is no longer a pointer to the closest few.
+MAX_RELATED = 20
+
+
+def check_related(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RELATED:
+        raise Invalid(f"expected a whole number from 0 (no related papers) to {MAX_RELATED}, found {describe(value)}")
+    return value
+
+
 def check_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid(f"expected a whole number, found {describe(value)}")
@@ -280,6 +290,7 @@ KINDS: dict[str, Kind] = {
     "language": Kind(check_language, {"type": "string", "pattern": LANGUAGE_RE.pattern}),
     "count": Kind(check_count, {"oneOf": [{"const": "auto"}, {"type": "integer", "minimum": 1}]}),
     "int": Kind(check_int, {"type": "integer"}),
+    "related": Kind(check_related, {"type": "integer", "minimum": 0, "maximum": MAX_RELATED}),
     "bool": Kind(check_bool, {"type": "boolean"}),
 }
 
@@ -356,7 +367,7 @@ class ThemesSection:
 
     count: int | str = declared("count", "Number of automatic themes, or 'auto' to choose it.", default="auto")
     seed: int = declared("int", "Random seed of the clustering, for repeatable themes.", default=0)
-    related: int = declared("int", "How many related papers each paper page shows.", default=5)
+    related: int = declared("related", f"How many related papers each paper page shows (0-{MAX_RELATED}).", default=5)
 
 
 @dataclass(frozen=True)

@@ -89,12 +89,14 @@ def test_every_problem_of_every_file_is_reported_at_once(fixture_project: Path):
     (papers / "broken-yaml.yml").write_text("title: [oops\n")
     (papers / "no-title.yml").write_text("abstract: Only an abstract.\n")
     (papers / "wrong-type.yml").write_text("title: Fine\nyear: soon\nabstract: x\n")
+    (papers / "no-abstract.yml").write_text("title: Fine too\n")   # a warning, listed with the rest
     with pytest.raises(ContentError) as raised:
         load_catalog(Project(fixture_project))
     lines = raised.value.format_message().splitlines()
-    assert lines[0] == "3 problems in the content:"
+    assert lines[0] == "3 problems in the content (and 1 warning):"
     assert [line.split(":")[0].strip() for line in lines[1:]] == [
-        "content/papers/broken-yaml.yml", "content/papers/no-title.yml", "content/papers/wrong-type.yml"]
+        "content/papers/broken-yaml.yml", "content/papers/no-abstract.yml", "content/papers/no-title.yml",
+        "content/papers/wrong-type.yml"]
 
 
 def test_a_pin_to_an_unknown_theme_names_the_file(fixture_project: Path):
@@ -119,6 +121,18 @@ def test_site_config_values_are_checked_and_unknown_keys_warned():
         "site_config.yml:5: themes.count: expected 'auto' or a whole number of themes (1 or more), "
         "found text ('many')",
     ]
+
+
+@pytest.mark.parametrize("value, ok", [(0, True), (5, True), (20, True), (-3, False), (21, False), (500, False)])
+def test_the_related_papers_count_is_a_small_whole_number(value, ok):
+    # a negative count once listed nearly every paper of the list on each page, as did a huge one
+    config, problems = config_from_yaml(f"themes:\n  related: {value}\n", "site_config.yml")
+    if ok:
+        assert problems == [] and config.themes.related == value
+    else:
+        assert [str(p) for p in problems] == [
+            "site_config.yml:2: themes.related: expected a whole number from 0 (no related papers) to 20, "
+            f"found a number ({value})"]
 
 
 def test_curated_themes_must_have_unique_slugs():
