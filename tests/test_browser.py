@@ -134,6 +134,19 @@ def test_a_map_dot_opens_its_paper(visit):
     page.wait_for_url(re.compile(rf"papers/{RICH_ID}\.html"))
 
 
+def test_the_keyboard_passes_over_the_map_in_one_step(visit):
+    # one tab stop per dot would make a 10,000-paper map 10,000 presses long; the legend's theme links
+    # and every index lead to the same papers
+    page = visit.open("index.html")
+    page.locator(".rl-map").evaluate("map => map.setAttribute('tabindex', '-1')")   # focus starts at the map
+    page.locator(".rl-map").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.rl-legend') !== null"), \
+        page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
+    # screen readers skip the dots too: the map's label and legend say what it shows
+    assert page.locator(".rl-map-svg [aria-hidden=true] a").count() == page.locator(".rl-map-svg a").count() == 14
+
+
 def test_a_theme_page_map_highlights_its_own_papers(visit):
     page = visit.open(f"papers/{RICH_ID}.html")
     page.locator("a.rl-back").click()
