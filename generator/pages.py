@@ -109,6 +109,7 @@ class PaperView:
     related: list[RelatedItem]
     bibtex: str
     edit_url: str | None
+    description: str   # for search engines and link previews: the abstract's first sentences
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,15 @@ def paper_view(paper: Paper, grouping: Grouping, papers: dict[str, Paper], theme
         theme_href=url(theme_path(theme.slug)), colour=colours[theme.slug], links=paper_links(paper),
         code=[code_link(c) for c in paper.code], tags=[(tag, url(f"{TAGS}#{tag_anchor(tag)}")) for tag in paper.tags],
         abstract=text_with_math(paper.abstract), notes=render_notes(paper.notes), related=related,
-        bibtex=bibtex, edit_url=edit_url(site, paper.source))
+        bibtex=bibtex, edit_url=edit_url(site, paper.source), description=excerpt(paper.abstract) or paper.title)
+
+
+def theme_summary(theme: Theme) -> str:
+    """A theme in a sentence, for search engines and link previews: its description, or its size and terms."""
+    if theme.description:
+        return theme.description
+    count = f"{len(theme.papers)} paper{'s' if len(theme.papers) != 1 else ''}"
+    return f"{count} on {', '.join(theme.terms)}." if theme.terms else f"{count}."
 
 
 def neighbour_themes(grouping: Grouping, limit: int = NEIGHBOUR_COUNT) -> dict[str, list[tuple[Theme, int]]]:
@@ -254,7 +263,7 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
                                tag_count=len({t for p in catalog.papers for t in p.tags}))
 
     def theme_page(theme: Theme) -> str:
-        return renderer.render("theme.md", theme_path(theme.slug), theme=theme,
+        return renderer.render("theme.md", theme_path(theme.slug), theme=theme, description=theme_summary(theme),
                                papers=[papers[i] for i in theme.papers], neighbours=neighbours[theme.slug],
                                map=map_model(grouping, titles, positions, highlight=theme.slug, drawn=drawn))
 

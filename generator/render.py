@@ -27,8 +27,12 @@ def markdown_text(value) -> Markup:
 
 
 def yaml_string(value) -> Markup:
-    """A value for YAML front matter: a JSON string is valid YAML and needs no further quoting."""
-    return Markup(json.dumps(str(value), ensure_ascii=False))
+    """A one-line value for YAML front matter: a JSON string is valid YAML and needs no further quoting.
+
+    Whitespace runs become one space and invisible characters go (YAML refuses some of them, and MkDocs
+    would then print the front matter on the page)."""
+    visible = "".join(character for character in str(value) if character.isprintable() or character.isspace())
+    return Markup(json.dumps(" ".join(visible.split()), ensure_ascii=False))
 
 
 def relative_url(target: str, current: str, built: bool = True) -> str:

@@ -343,6 +343,26 @@ def test_the_paper_page_shows_the_hostile_text_as_text(site: Path):
     balanced_tags(abstract.split(">", 1)[1])
 
 
+def test_page_descriptions_for_search_engines_and_previews_read_as_the_text(site: Path):
+    def metas(page: Path) -> dict[str, str]:
+        return {attrs.get("name") or attrs.get("property"): attrs["content"]
+                for tag, attrs in elements(page).elements if tag == "meta" and "content" in attrs}
+
+    paper = metas(site / "papers" / "hostile-markup.html")
+    # the abstract's first sentences, as text: the browser decodes exactly what the entry says
+    assert paper["description"] == paper["og:description"]
+    assert paper["description"].startswith("Graph attention <script>alert(8)</script> $\\href{javascript:alert(9)}")
+    assert paper["og:title"] == HOSTILE_TITLE and paper["og:type"] == "article"
+    unicode = metas(site / "papers" / "hostile-unicode.html")
+    assert unicode["description"] == "Graph networks with zero-width spaces."   # invisible characters left out
+    theme = metas(site / "themes" / "graphs.html")
+    assert theme["description"] == "<script>alert(35)</script> Graph networks [x](javascript:alert(36)) *md*"
+    assert metas(site / "index.html")["og:description"] == "<script>alert(31)</script> *md* " \
+        "[x](javascript:alert(32)) {% raw %}"
+    for page in (site / "papers" / "hostile-markup.html", site / "themes" / "graphs.html"):
+        assert "description:" not in page.read_text(encoding="utf-8")   # the front matter was read, not shown
+
+
 def elements_of(markup: str) -> list[tuple[str, dict]]:
     parser = _Elements()
     parser.feed(markup)

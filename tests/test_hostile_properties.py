@@ -68,6 +68,20 @@ def test_any_values_written_as_yaml_load_or_get_problems(values):
         assert paper.title == values["title"].strip()
 
 
+@SETTINGS
+@given(st.one_of(TEXT, st.text()))
+def test_any_text_makes_front_matter_that_mkdocs_reads_back(text):
+    # a value MkDocs could not parse would leave the whole front matter printed on the page
+    from mkdocs.utils.meta import get_data
+
+    from generator.render import yaml_string
+
+    body, meta = get_data(f"---\ndescription: {yaml_string(text)}\n---\n# Page\n")
+    assert body == "# Page\n"
+    visible = " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())
+    assert meta == {"description": visible}
+
+
 # ---------------------------------------------------------------------------------------------
 # Pages
 
