@@ -26,13 +26,20 @@ def markdown_text(value) -> Markup:
                                         escaped))
 
 
+# What yaml_string writes as \u escapes: characters that mean something to HTML.
+HTML_SPECIALS_AS_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&'"}
+
+
 def yaml_string(value) -> Markup:
     """A one-line value for YAML front matter: a JSON string is valid YAML and needs no further quoting.
 
     Whitespace runs become one space and invisible characters go (YAML refuses some of them, and MkDocs
     would then print the front matter on the page)."""
     visible = "".join(character for character in str(value) if character.isprintable() or character.isspace())
-    return Markup(json.dumps(" ".join(visible.split()), ensure_ascii=False))
+    text = json.dumps(" ".join(visible.split()), ensure_ascii=False)
+    # and should it ever be shown as Markdown, it holds no markup: YAML reads \u escapes as JSON does
+    return Markup(text.translate(HTML_SPECIALS_AS_ESCAPES))
+
 
 
 def relative_url(target: str, current: str, built: bool = True) -> str:

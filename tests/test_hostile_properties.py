@@ -15,6 +15,7 @@ import markdown
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
+from mkdocs.utils.meta import get_data
 
 from conftest import copy_fixture_list
 from generator.content import load_catalog, paper_from_yaml
@@ -72,14 +73,14 @@ def test_any_values_written_as_yaml_load_or_get_problems(values):
 @given(st.one_of(TEXT, st.text()))
 def test_any_text_makes_front_matter_that_mkdocs_reads_back(text):
     # a value MkDocs could not parse would leave the whole front matter printed on the page
-    from mkdocs.utils.meta import get_data
-
     from generator.render import yaml_string
 
-    body, meta = get_data(f"---\ndescription: {yaml_string(text)}\n---\n# Page\n")
+    value = yaml_string(text)
+    body, meta = get_data(f"---\ndescription: {value}\n---\n# Page\n")
     assert body == "# Page\n"
     visible = " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())
     assert meta == {"description": visible}
+    assert not set("<>&'") & set(value)   # and were it ever shown, it would hold no markup
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,7 +145,9 @@ def paper_page_html(fixture_site, paper) -> str:
     jobs = dict(page_jobs(catalog, grouping, Renderer(project.theme_dir / "pages"), {paper.id: "@misc{x}"}))
     names = [e if isinstance(e, str) else next(iter(e)) for e in extensions]
     configs = {next(iter(e)): next(iter(e.values())) for e in extensions if isinstance(e, dict)}
-    return markdown.markdown(jobs[paper_path(paper.id)](), extensions=names, extension_configs=configs)
+    body, meta = get_data(jobs[paper_path(paper.id)]())   # MkDocs reads the front matter off first
+    assert set(meta) == {"description"}
+    return markdown.markdown(body, extensions=names, extension_configs=configs)
 
 
 def assert_shown_as_text(html: str, paper) -> None:
