@@ -110,6 +110,7 @@ class PaperView:
     bibtex: str
     edit_url: str | None
     description: str   # for search engines and link previews: the abstract's first sentences
+    citation: list[tuple[str, str]]   # Highwire Press tags, which reference managers and Google Scholar read
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,17 @@ def paper_view(paper: Paper, grouping: Grouping, papers: dict[str, Paper], theme
         theme_href=url(theme_path(theme.slug)), colour=colours[theme.slug], links=paper_links(paper),
         code=[code_link(c) for c in paper.code], tags=[(tag, url(f"{TAGS}#{tag_anchor(tag)}")) for tag in paper.tags],
         abstract=text_with_math(paper.abstract), notes=render_notes(paper.notes), related=related,
-        bibtex=bibtex, edit_url=edit_url(site, paper.source), description=excerpt(paper.abstract) or paper.title)
+        bibtex=bibtex, edit_url=edit_url(site, paper.source), description=excerpt(paper.abstract) or paper.title,
+        citation=citation_tags(paper))
+
+
+def citation_tags(paper: Paper) -> list[tuple[str, str]]:
+    """The paper as Highwire Press meta tags (name, content): what Zotero's and other reference managers'
+    browser buttons and Google Scholar read off a paper's page."""
+    tags = [("citation_title", paper.title)] + [("citation_author", author) for author in paper.authors]
+    optional = (("citation_publication_date", paper.year), ("citation_doi", paper.doi),
+                ("citation_arxiv_id", paper.arxiv), ("citation_pdf_url", paper.pdf))
+    return tags + [(name, str(value)) for name, value in optional if value]
 
 
 def theme_summary(theme: Theme) -> str:

@@ -353,6 +353,11 @@ def test_page_descriptions_for_search_engines_and_previews_read_as_the_text(site
     assert paper["description"] == paper["og:description"]
     assert paper["description"].startswith("Graph attention <script>alert(8)</script> $\\href{javascript:alert(9)}")
     assert paper["og:title"] == HOSTILE_TITLE and paper["og:type"] == "article"
+    citation = [(attrs["name"], attrs["content"]) for tag, attrs in elements(site / "papers" / "hostile-markup.html")
+                .elements if tag == "meta" and attrs.get("name", "").startswith("citation_")]
+    assert citation == [("citation_title", HOSTILE_TITLE), ("citation_author", "<svg onload=alert(3)>"),
+                        ("citation_author", 'A & B "quoted"'), ("citation_publication_date", "2020"),
+                        ("citation_pdf_url", "https://example.org/p.pdf#'><script>alert(6)</script>")]
     unicode = metas(site / "papers" / "hostile-unicode.html")
     assert unicode["description"] == "Graph networks with zero-width spaces."   # invisible characters left out
     theme = metas(site / "themes" / "graphs.html")

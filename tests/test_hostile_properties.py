@@ -146,7 +146,7 @@ def paper_page_html(fixture_site, paper) -> str:
     names = [e if isinstance(e, str) else next(iter(e)) for e in extensions]
     configs = {next(iter(e)): next(iter(e.values())) for e in extensions if isinstance(e, dict)}
     body, meta = get_data(jobs[paper_path(paper.id)]())   # MkDocs reads the front matter off first
-    assert set(meta) == {"description"}
+    assert set(meta) == {"description", "citation"}
     return markdown.markdown(body, extensions=names, extension_configs=configs)
 
 

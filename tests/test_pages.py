@@ -129,7 +129,12 @@ def test_the_paper_page_shows_every_part(rich: Path):
                  'href="https://arxiv.org/abs/2301.01234"', 'href="https://github.com/example/attention-geometry"',
                  'href="../tags.html#tag-transformers"', "<strong>must read</strong>", 'class="rl-back"',
                  'href="https://example.org/fixture/reading-list/edit/main/content/papers/' + RICH_ID + '.yml"',
-                 '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">', "Related papers"):
+                 '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">', "Related papers",
+                 # what a reference manager's "save" button and a link preview read
+                 '<meta name="citation_title" content="Attention geometry of transformer states">',
+                 '<meta name="citation_author" content="Jane Doe">', '<meta name="citation_author" content="Richard Roe">',
+                 '<meta name="citation_doi" content="10.1234/example.5678">',
+                 '<meta property="og:title" content="Attention geometry of transformer states">'):
         assert part in html, part
 
 
