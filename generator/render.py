@@ -27,7 +27,7 @@ def markdown_text(value) -> Markup:
 
 
 # What yaml_string writes as \u escapes: characters that mean something to HTML.
-HTML_SPECIALS_AS_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&'"}
+HTML_SPECIALS_AS_ESCAPES = [(c, f"\\u{ord(c):04x}") for c in "<>&'"]
 
 
 def yaml_string(value) -> Markup:
@@ -35,10 +35,14 @@ def yaml_string(value) -> Markup:
 
     Whitespace runs become one space and invisible characters go (YAML refuses some of them, and MkDocs
     would then print the front matter on the page)."""
-    visible = "".join(character for character in str(value) if character.isprintable() or character.isspace())
+    visible = str(value)
+    if not visible.isprintable():   # rare: checked character by character only then
+        visible = "".join(character for character in visible if character.isprintable() or character.isspace())
     text = json.dumps(" ".join(visible.split()), ensure_ascii=False)
     # and should it ever be shown as Markdown, it holds no markup: YAML reads \u escapes as JSON does
-    return Markup(text.translate(HTML_SPECIALS_AS_ESCAPES))
+    for special, escape in HTML_SPECIALS_AS_ESCAPES:
+        text = text.replace(special, escape)
+    return Markup(text)
 
 
 
