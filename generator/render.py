@@ -26,24 +26,31 @@ def markdown_text(value) -> Markup:
                                         escaped))
 
 
-# What yaml_string writes as \u escapes: characters that mean something to HTML.
+# What yaml_value writes as \u escapes: characters that mean something to HTML.
 HTML_SPECIALS_AS_ESCAPES = [(c, f"\\u{ord(c):04x}") for c in "<>&'"]
 
 
-def yaml_string(value) -> Markup:
-    """A one-line value for YAML front matter: a JSON string is valid YAML and needs no further quoting.
+def yaml_value(value) -> Markup:
+    """A text, or a list of them (nested as deep as need be), as a one-line value for YAML front matter:
+    JSON is valid YAML and needs no further quoting.
 
     Whitespace runs become one space and invisible characters go (YAML refuses some of them, and MkDocs
     would then print the front matter on the page)."""
-    visible = str(value)
-    if not visible.isprintable():   # rare: checked character by character only then
-        visible = "".join(character for character in visible if character.isprintable() or character.isspace())
-    text = json.dumps(" ".join(visible.split()), ensure_ascii=False)
+    text = json.dumps(visible_text(value), ensure_ascii=False)
     # and should it ever be shown as Markdown, it holds no markup: YAML reads \u escapes as JSON does
-    for special, escape in HTML_SPECIALS_AS_ESCAPES:
-        text = text.replace(special, escape)
+    for special, code in HTML_SPECIALS_AS_ESCAPES:
+        text = text.replace(special, code)
     return Markup(text)
 
+
+def visible_text(value):
+    """yaml_value's text: whitespace runs as one space, invisible characters left out, in lists too."""
+    if isinstance(value, (list, tuple)):
+        return [visible_text(item) for item in value]
+    text = str(value)
+    if not text.isprintable():   # rare: checked character by character only then
+        text = "".join(character for character in text if character.isprintable() or character.isspace())
+    return " ".join(text.split())
 
 
 def relative_url(target: str, current: str, built: bool = True) -> str:
@@ -78,7 +85,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["md"] = markdown_text
-    env.filters["yaml"] = yaml_string
+    env.filters["yaml"] = yaml_value
     return env
 
 

@@ -73,14 +73,14 @@ def test_any_values_written_as_yaml_load_or_get_problems(values):
 @given(st.one_of(TEXT, st.text()))
 def test_any_text_makes_front_matter_that_mkdocs_reads_back(text):
     # a value MkDocs could not parse would leave the whole front matter printed on the page
-    from generator.render import yaml_string
+    from generator.render import yaml_value
 
-    value = yaml_string(text)
-    body, meta = get_data(f"---\ndescription: {value}\n---\n# Page\n")
+    value, pairs = yaml_value(text), yaml_value([["citation_title", text], ["citation_author", text]])
+    body, meta = get_data(f"---\ndescription: {value}\ncitation: {pairs}\n---\n# Page\n")
     assert body == "# Page\n"
     visible = " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())
-    assert meta == {"description": visible}
-    assert not set("<>&'") & set(value)   # and were it ever shown, it would hold no markup
+    assert meta == {"description": visible, "citation": [["citation_title", visible], ["citation_author", visible]]}
+    assert not set("<>&'") & set(value + pairs)   # and were it ever shown, it would hold no markup
 
 
 # ---------------------------------------------------------------------------------------------
