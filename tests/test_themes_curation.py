@@ -138,6 +138,23 @@ def test_the_phrases_of_an_automatic_name_lead_its_key_terms():
         assert [term.lower() for term in theme.terms[:len(phrases)]] == phrases, (theme.name, theme.terms)
 
 
+def test_a_given_theme_s_key_terms_open_with_the_phrases_its_name_holds():
+    from generator.themes.naming import phrases_in_name
+
+    # hyphens, plurals and case as a curator writes them
+    assert phrases_in_name("Meta-learning, and Bayesian inferences", [1, 2, 3],
+                           ["Bayesian inference", "graphs", "meta learning"]) == [3, 1]
+    assert phrases_in_name("Graphs", [1], ["graph neural networks"]) == []
+    # the shipped list's locked themes, named as they were when the lock was written
+    from generator.build import group
+
+    project = Project(Path(__file__).resolve().parent.parent)
+    for theme in group(load_catalog(project), project).themes:
+        phrases = [" ".join(part.lower().replace("-", " ").split()) for part in theme.name.split(" and ")]
+        assert [" ".join(t.lower().replace("-", " ").split()) for t in theme.terms[:len(phrases)]] == phrases, \
+            (theme.name, theme.terms)
+
+
 def test_a_name_already_taken_moves_on_to_the_next_phrases():
     ranked = ["graph attention", "node classification", "message passing"]
     assert theme_name(ranked, {}, {"graph attention and node classification"}) == \

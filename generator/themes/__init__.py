@@ -219,7 +219,7 @@ def describe_themes(features: Features, plan: Plan, ids: list[str]) -> tuple[tup
                for ranking, terms in zip(rankings, term_keys)):
         rankings = naming.ranked_keys(features, plan.labels, count, head=None)
         term_keys = [naming.key_terms(features, ranking) for ranking in rankings]
-    candidates = [naming.name_candidates(features, ranking.keys) for ranking in rankings] if not plan.given else []
+    candidates = [naming.name_candidates(features, ranking.keys) for ranking in rankings]
     features.display([key for keys in term_keys + candidates for key in keys])  # all display forms in one pass
     themes, names, slugs = [], set(), set()
     for k, ranking in enumerate(rankings):
@@ -228,7 +228,8 @@ def describe_themes(features: Features, plan: Plan, ids: list[str]) -> tuple[tup
         papers = tuple(ids[i] for i in order)
         if plan.given:
             slug, name, description = plan.given[k]
-            term_keys[k] = naming.named_terms(features, [], term_keys[k], ranking)
+            named = naming.phrases_in_name(name, candidates[k], features.display(candidates[k]))
+            term_keys[k] = naming.named_terms(features, named, term_keys[k], ranking)
             themes.append(Theme(slug, name, tuple(features.display(term_keys[k])), papers, description,
                                 curated=plan.curated))
         else:

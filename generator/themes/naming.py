@@ -131,6 +131,22 @@ def own_first(ranking: Ranking) -> list[int]:
         [key for key in keys if ranking.lifts[key] < NAME_LIFT]
 
 
+def phrases_in_name(name: str, keys: list[int], displays: list[str]) -> list[int]:
+    """The keys whose phrase a given (curated or locked) name contains, in the name's order: its key terms
+    open with them, as an automatic theme's open with the phrases its name joined."""
+    def words(text: str) -> str:
+        return " " + " ".join(re.sub(r"[-,;:()/]", " ", text.lower()).split()) + " "
+
+    written = words(name)
+    found = {}
+    for key, display in zip(keys, displays):
+        phrase = words(display)
+        at = min((at for at in (written.find(phrase), written.find(phrase[:-1] + "s ")) if at >= 0), default=-1)
+        if at >= 0 and key not in found:
+            found[key] = at
+    return sorted(found, key=found.get)
+
+
 def named_terms(features: Features, name_keys: list[int], terms: list[int], ranking: Ranking) -> list[int]:
     """A theme's 3-6 key terms: the phrases of its name first, then its other terms that carry weight
     (read further down the ranking when the name's phrases repeat some of `terms`). Where the name's
