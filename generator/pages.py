@@ -40,6 +40,9 @@ FORGES = r"github\.com|gitlab\.com|codeberg\.org|bitbucket\.org"
 __all__ = ["page_jobs", "navigation", "paper_path", "theme_path", "excerpt", "HOME", "ALL_PAPERS"]
 
 
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
 def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str:
     """The first sentence or two of an abstract, cut at a sentence or word boundary."""
     if not text:
@@ -47,7 +50,7 @@ def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str:
     # Only the start can be shown: two sentences of at most `limit` together, or the first one cut.
     head = " ".join(text[:4 * limit].split())
     text = head if len(text) <= 4 * limit or len(head) > 2 * limit + 2 else " ".join(text.split())
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
+    sentences = SENTENCE_BREAK.split(text, maxsplit=2)   # only the first two are read
     result = ""
     for sentence in sentences[:2]:
         if result and len(result) + len(sentence) + 1 > limit:
