@@ -48,9 +48,10 @@ def visible_text(value):
     if isinstance(value, (list, tuple)):
         return [visible_text(item) for item in value]
     text = str(value)
-    if not text.isprintable():   # rare: checked character by character only then
-        text = "".join(character for character in text if character.isprintable() or character.isspace())
-    return " ".join(text.split())
+    if text.isprintable():   # the usual case: printable, so at most plain spaces to fold
+        return text if "  " not in text and text.strip(" ") == text else " ".join(text.split())
+    # rare: checked character by character only then
+    return " ".join("".join(character for character in text if character.isprintable() or character.isspace()).split())
 
 
 def relative_url(target: str, current: str, built: bool = True) -> str:
