@@ -43,9 +43,9 @@ def base(request, rich_site: Path) -> str:
 class Visit:
     """A browser tab that records every request and every JS dialog while a test runs."""
 
-    def __init__(self, browser, base: str, **options):
+    def __init__(self, browser, base: str, width: int = 1280, **options):
         self.base = base
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, **options)
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.dialogs: list[str] = []
@@ -321,12 +321,12 @@ def test_no_request_leaves_the_local_host_on_a_tour_of_every_kind_of_page(visit)
 MATERIAL_ACCESSIBILITY = {"landmark-unique"}
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_kind_of_page_passes_an_accessibility_audit(browser, rich_site, scheme):
+@pytest.mark.parametrize("scheme, width", [("light", 1280), ("dark", 1280), ("light", 390)])   # 390: a phone
+def test_every_kind_of_page_passes_an_accessibility_audit(browser, rich_site, scheme, width):
     """axe-core, the engine behind Lighthouse's and most accessibility audits, finds nothing serious."""
     from axe_playwright_python.sync_playwright import Axe
 
-    tab = Visit(browser, serve(rich_site), color_scheme=scheme)
+    tab = Visit(browser, serve(rich_site), width, color_scheme=scheme)
     theme = tab.open("index.html").locator(".rl-themes .rl-card-title a").first.get_attribute("href")
     found = {}
     for path in ("index.html", theme, "themes.html", "all-papers.html", "tags.html", "contribute.html",
