@@ -18,9 +18,14 @@ from generator.schema import CuratedTheme, Paper, ThemesSection
 from generator.themelock import lock_file, read_lock
 from generator.themes import LockedTheme, align_with_lock, group_papers, grouping_json, locked_themes
 from generator.themes.features import read_texts, vectorize
-from generator.themes.naming import distinct, qualifying_stems, theme_name, without_dangling_words
+from generator.themes.naming import distinct, name_and_phrases, qualifying_stems, without_dangling_words
 
 SETTINGS = ThemesSection()
+def theme_name(*arguments) -> str:
+    """The name name_and_phrases makes (the phrases it joined left out)."""
+    return name_and_phrases(*arguments)[0]
+
+
 DECLARED = (
     CuratedTheme("reinforcement-learning", "Reinforcement learning", "Agents learning policies from reward."),
     CuratedTheme("graph-learning", "Graph neural networks", "Learning on graphs: message passing, attention."),

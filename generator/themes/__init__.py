@@ -234,10 +234,9 @@ def describe_themes(features: Features, plan: Plan, ids: list[str]) -> tuple[tup
                                 curated=plan.curated))
         else:
             key_of = {features.key_text(key): key for key in candidates[k]}
-            texts = list(key_of)
+            display = dict(zip(key_of, features.display(list(key_of.values()))))
             strength = {text: (ranking.scores[key], ranking.lifts[key]) for text, key in key_of.items()}
-            name, phrases = naming.name_and_phrases(texts, dict(zip(texts, features.display(candidates[k]))),
-                                                    names, strength)
+            name, phrases = naming.name_and_phrases(list(key_of), display, names, strength)
             term_keys[k] = naming.named_terms(features, [key_of[text] for text in phrases], term_keys[k], ranking)
             slug = naming.slug_for(name, slugs)
             themes.append(Theme(slug, name, tuple(features.display(term_keys[k])), papers))

@@ -198,7 +198,7 @@ def enough(features: Features, ranked: np.ndarray, terms: list[int], named: bool
 
 
 def name_candidates(features: Features, ranked: np.ndarray) -> list[int]:
-    """The part of a ranking theme_name reads: the first phrases and the first multi-word ones, in rank order."""
+    """The part of a ranking name_and_phrases reads: the first phrases and the first multi-word ones, in rank order."""
     multi = np.flatnonzero(features.texts.phrases.lengths[ranked] > 1)[:NAME_CANDIDATES]
     head = np.union1d(np.arange(min(NAME_CANDIDATES, len(ranked))), multi).astype(np.int64)
     return ranked[head].tolist()
@@ -278,18 +278,13 @@ def without_dangling_words(features: Features, ranked: np.ndarray, qualifying: n
     return keys[np.sort(kept)]
 
 
-def theme_name(ranked: Sequence[str], display: dict[str, str], taken: set[str],
-               strength: dict[str, tuple[float, float]] | None = None) -> str:
-    """'X and Y' from the two best distinct phrases, multi-word ones first; unique within the list.
+def name_and_phrases(ranked: Sequence[str], display: dict[str, str], taken: set[str],
+                     strength: dict[str, tuple[float, float]] | None = None) -> tuple[str, tuple[str, ...]]:
+    """'X and Y' from the two best distinct phrases, multi-word ones first, unique within the list; and the
+    phrases (of `ranked`) it joined.
 
     Given each phrase's (score, lift), Y must be one that can_follow X; when none can, X alone names the theme.
     """
-    return name_and_phrases(ranked, display, taken, strength)[0]
-
-
-def name_and_phrases(ranked: Sequence[str], display: dict[str, str], taken: set[str],
-                     strength: dict[str, tuple[float, float]] | None = None) -> tuple[str, tuple[str, ...]]:
-    """theme_name, and the phrases (of `ranked`) it joined."""
     multi = [key for key in ranked if " " in key]
     candidates = distinct(leading_word(ranked, multi) + multi[:NAME_PHRASES] + list(ranked[:NAME_CANDIDATES]),
                           NAME_CANDIDATES)
