@@ -220,7 +220,8 @@ def pin_problems(papers: Sequence[Paper | Labels], curated: list[CuratedTheme], 
                 hint = f"did you mean '{close[0]}'?" if close else f"declared themes are: {', '.join(slugs)}"
                 message = f"'{paper.theme}' is not a theme declared in {themes_rel}; {hint}"
             else:
-                message = f"'{paper.theme}' pins this paper, but {themes_rel} declares no themes"
+                message = (f"'{paper.theme}' pins this paper, but {themes_rel} declares no themes: this list's "
+                           "themes are found automatically, so remove the 'theme:' line")
             problems.append(Problem(paper.source, line_of_theme.get(paper.id), "theme", message))
     return problems
 

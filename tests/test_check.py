@@ -249,6 +249,17 @@ def test_an_entry_with_other_errors_still_hears_about_its_pin_and_tags_in_the_sa
                            "content/tags.yml; closest existing tag: 'transformers'")
 
 
+def test_a_pin_on_a_list_without_curated_themes_says_to_remove_it(tmp_path: Path):
+    root = make_project(tmp_path)
+    entry = root / "content" / "papers" / "deep-residual-learning.yml"
+    entry.write_text(entry.read_text() + "theme: vision\n")
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert "content/papers/deep-residual-learning.yml:5: theme: 'vision' pins this paper, but content/themes.yml " \
+           "declares no themes: this list's themes are found automatically, so remove the 'theme:' line" \
+           in result.stdout
+
+
 @pytest.mark.parametrize("title, expected", [
     ("Attention Is All You Need", "attention is all you need"),
     ("Attention is all you need (v2)", "attention is all you need"),
