@@ -196,6 +196,17 @@ def test_a_byline_without_authors_opens_with_the_year_not_a_separator(visit):
     assert with_authors[0] in ("none", '""') and with_authors[1:] and all("·" in c for c in with_authors[1:])
 
 
+def test_an_abstract_is_justified_on_a_wide_screen_but_not_on_a_phone(browser, rich_site):
+    # justified text on a 390 px line opens wide gaps between words
+    aligned = {}
+    for width in (1280, 390):
+        tab = Visit(browser, rich_site.as_uri() + "/", width)
+        page = tab.open(f"papers/{RICH_ID}.html")
+        aligned[width] = page.locator(".rl-abstract p").first.evaluate("p => getComputedStyle(p).textAlign")
+        tab.context.close()
+    assert aligned == {1280: "justify", 390: "start"}
+
+
 def test_on_a_phone_the_titles_keep_the_widest_column_of_all_papers(browser, rich_site):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
