@@ -142,14 +142,32 @@ def folders_of(root: str | Path, rels: Sequence[str]) -> list[str]:
 
 def write_if_changed(root: Path, existing: set[str], rel: str, text: str) -> bool:
     """Write one file unless it holds this text already (plain os calls: on 10,000 pages, pathlib's per-call
-    overhead tripled the time of writing). Its folder exists."""
+    overhead tripled the time of writing). Its folder exists; a file not among `existing` is absent or empty."""
     path = os.path.join(root, rel)
     data = text.encode("utf-8")
-    if rel in existing and read_bytes(path) == data:
+    old = read_bytes(path) if rel in existing else b""
+    if rel in existing and old == data:
         return False
-    with open(path, "wb") as out:
-        out.write(data)
+    write_over(path, data, len(old))
     return True
+
+
+def write_over(path: str, data: bytes, old_size: int) -> None:
+    """Make `data` the file's content by writing over the old one, then cutting what is left past its end.
+
+    The file is never truncated to nothing first (as opening it with "wb" does): on ext4 that marks it
+    for writing to disk as soon as it is closed (auto_da_alloc), which made writing 10,000 reserved,
+    empty page files four to five times slower in kernel time (0.3 s against 0.07 s here).
+    """
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+        if old_size > len(data):
+            os.ftruncate(descriptor, len(data))
+    finally:
+        os.close(descriptor)
 
 
 def existing_files(root: Path) -> set[str]:

@@ -123,7 +123,7 @@ def test_related_papers_found_on_another_core_equal_those_found_here(fixture_pro
 
     catalog = load_catalog(Project(fixture_project))
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
-    monkeypatch.setattr(themes.related, "PAIR_CHUNK", 4)  # the shared phrases of 4 pairs per task
+    monkeypatch.setattr(themes.related, "PAIR_CHUNK", 4)  # the shared phrases ranked 4 pairs at a time
     forked = themes.theme_step(catalog.papers, catalog.config.themes, scalable_from=1)
     monkeypatch.setattr(themes, "in_background", lambda function: function)
     monkeypatch.setattr(parallel, "worker_count", lambda: 1)
@@ -259,6 +259,23 @@ def test_reserved_page_files_are_filled_and_existing_ones_keep_their_time(tmp_pa
     assert changed == sorted(reserved + ["index.md"])
     assert {(root / rel).read_text() for rel in reserved} == {"new text"}
     assert (root / "papers" / "kept.md").stat().st_mtime == LONG_AGO
+
+
+def test_a_changed_file_is_written_over_to_exactly_its_new_text(tmp_path: Path):
+    from generator.output import write_changed
+
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "shorter.md").write_text("a long old text that the new one does not cover")
+    (root / "longer.md").write_text("short")
+    (root / "same.md").write_text("same")
+    os.utime(root / "same.md", (LONG_AGO, LONG_AGO))
+    changed = write_changed(root, {"shorter.md": "new", "longer.md": "a longer new text", "same.md": "same",
+                                   "fresh.md": "fresh"})
+    assert changed == ["fresh.md", "longer.md", "shorter.md"]
+    assert {p.name: p.read_text() for p in root.iterdir()} == {
+        "shorter.md": "new", "longer.md": "a longer new text", "same.md": "same", "fresh.md": "fresh"}
+    assert (root / "same.md").stat().st_mtime == LONG_AGO
 
 
 def test_a_failed_build_takes_back_the_page_files_it_reserved(fixture_project: Path, monkeypatch):

@@ -131,10 +131,10 @@ def sorted_step(papers: list[Paper], settings: ThemesSection, curated: Sequence[
              else tuple((t.slug, t.name, "") for t in kept))
     texts = read_texts(papers, [declared_text(name, description) for _, name, description in given])
     features = vectorize(texts, scalable)
-    # Related papers need only the features: on long lists they are searched for on another core meanwhile,
-    # and the phrases they share found on every core once this one is free.
-    find_neighbours = partial(neighbours_of_all, features, settings, scalable)
-    neighbours = in_background(find_neighbours) if scalable else find_neighbours
+    # Related papers need only the features: on long lists they and the phrases they share are found on
+    # another core meanwhile.
+    find_related = partial(related_pairs, features, settings, scalable)
+    related_found = in_background(find_related) if scalable else find_related
     if curated:
         plan = curated_plan(papers, curated, texts, given)
     elif kept:
@@ -144,7 +144,7 @@ def sorted_step(papers: list[Paper], settings: ThemesSection, curated: Sequence[
     themes, term_keys = describe_themes(features, plan, ids)
     placed = placements(features, plan, themes, term_keys, ids)
     coords = layout.layout(features, ids, plan.labels, settings.seed, scalable)
-    return Grouping(themes, placed, related_papers(features, ids, neighbours(), parallel=scalable), coords)
+    return Grouping(themes, placed, related_papers(features, ids, related_found()), coords)
 
 
 def neighbours_of_all(features: Features, settings: ThemesSection, scalable: bool) -> list[list[tuple[int, float]]]:
@@ -282,19 +282,33 @@ def theme_columns(plan: Plan, themes: tuple[Theme, ...]) -> list[int]:
     return [index[t.slug] for t in themes]
 
 
-def related_papers(features: Features, ids: list[str], found: list[list[tuple[int, float]]],
-                   parallel: bool = False) -> dict[str, tuple[Related, ...]]:
-    """For every paper, its most similar others (found), with the key phrases they share (found on every
-    core with `parallel`)."""
-    pairs = np.array([(i, j) for i in range(len(ids)) for j, _ in found[i]], dtype=np.int64).reshape(-1, 2)
+class RelatedPairs(NamedTuple):
+    """Every paper's most similar others, and the keys of the phrases each pair shares."""
+
+    found: list[list[tuple[int, float]]]   # per paper: (index, similarity) of its related papers
+    pair_of: np.ndarray                     # per (paper, related) in that order: its unordered pair
+    shared: list[list[int]]                 # per unordered pair: keys of the phrases both use
+
+
+def related_pairs(features: Features, settings: ThemesSection, scalable: bool) -> RelatedPairs:
+    """The related papers of every paper with the key phrases they share (no names needed: a long list
+    finds them on another core while this one forms and names the themes)."""
+    found = neighbours_of_all(features, settings, scalable)
+    n = len(found)
+    pairs = np.array([(i, j) for i in range(n) for j, _ in found[i]], dtype=np.int64).reshape(-1, 2)
     # a pair's shared phrases do not depend on its order: score each unordered pair once
     low, high = pairs.min(axis=1), pairs.max(axis=1)
-    index, representative = factorize(low * len(ids) + high)
-    shared = related.shared_phrases(features, np.c_[low[representative], high[representative]], parallel)
-    features.display([key for keys in shared for key in keys])  # all display forms in one pass
-    shown = [tuple(features.display(keys)) for keys in shared]
-    terms = iter([shown[k] for k in index.tolist()])   # in the order of `pairs`
-    return {paper_id: tuple(Related(ids[j], round(score, 3), next(terms)) for j, score in found[i])
+    pair_of, representative = factorize(low * n + high)
+    return RelatedPairs(found, pair_of, related.shared_phrases(features, np.c_[low[representative],
+                                                                                 high[representative]]))
+
+
+def related_papers(features: Features, ids: list[str], pairs: RelatedPairs) -> dict[str, tuple[Related, ...]]:
+    """For every paper, its most similar others with the key phrases they share, as shown."""
+    features.display([key for keys in pairs.shared for key in keys])  # all display forms in one pass
+    shown = [tuple(features.display(keys)) for keys in pairs.shared]
+    terms = iter([shown[k] for k in pairs.pair_of.tolist()])   # in the order of `found`
+    return {paper_id: tuple(Related(ids[j], round(score, 3), next(terms)) for j, score in pairs.found[i])
             for i, paper_id in enumerate(ids)}
 
 

@@ -7,7 +7,6 @@ import numpy as np
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
-from generator.parallel import parallel_map
 from generator.themes.clustering import BLOCK_ROWS, mini_batch_kmeans
 from generator.themes.features import LATENT_SHARE, Features, similarity_rows
 from generator.themes.naming import alphabetical_rank, distinct_keys
@@ -112,19 +111,16 @@ def pair_dots(matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return out
 
 
-def shared_phrases(features: Features, pairs: np.ndarray, parallel: bool = False) -> list[list[int]]:
+def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
     """For each pair of papers, the keys of up to three phrases both use, rarest and longest first.
 
     Only phrases other papers use too (not typos) and without words under three letters count; a
     phrase in either title counts double. Every (phrase, in a title or not) is ranked once for the
     whole list, so a pair's phrases are put in order by one integer sort; only the few best of each
-    pair are read as text, to drop those repeating a better one. With `parallel`, chunks of pairs are
-    shared out among every core.
+    pair are read as text, to drop those repeating a better one.
     """
     job = SharedPhrases.ranked(features, pairs)
-    starts = range(0, len(pairs), PAIR_CHUNK)
-    return [kept for batch in parallel_map(job.chunk, starts, parallel, from_items=2) for chunk in batch
-            for kept in chunk]
+    return [kept for start in range(0, len(pairs), PAIR_CHUNK) for kept in job.chunk(start)]
 
 
 @dataclass
