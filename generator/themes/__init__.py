@@ -147,7 +147,7 @@ def sorted_step(papers: list[Paper], settings: ThemesSection, curated: Sequence[
     return Grouping(themes, placed, related_papers(features, ids, related_found()), coords)
 
 
-def neighbours_of_all(features: Features, settings: ThemesSection, scalable: bool) -> list[list[tuple[int, float]]]:
+def neighbours_of_all(features: Features, settings: ThemesSection, scalable: bool) -> related.Neighbours:
     """Every paper's most similar papers, with the nearest-neighbour search that suits the list's size."""
     return (related.nearest_scalable(features, settings.related, settings.seed) if scalable
             else related.nearest(features, settings.related))
@@ -285,19 +285,20 @@ def theme_columns(plan: Plan, themes: tuple[Theme, ...]) -> list[int]:
 class RelatedPairs(NamedTuple):
     """Every paper's most similar others, and the keys of the phrases each pair shares."""
 
-    found: list[list[tuple[int, float]]]   # per paper: (index, similarity) of its related papers
-    pair_of: np.ndarray                     # per (paper, related) in that order: its unordered pair
-    shared: list[list[int]]                 # per unordered pair: keys of the phrases both use
+    found: related.Neighbours   # per paper: its related papers and their similarity
+    pair_of: np.ndarray         # per (paper, related paper), paper by paper: its unordered pair
+    shared: list[list[int]]     # per unordered pair: keys of the phrases both use
 
 
 def related_pairs(features: Features, settings: ThemesSection, scalable: bool) -> RelatedPairs:
     """The related papers of every paper with the key phrases they share (no names needed: a long list
     finds them on another core while this one forms and names the themes)."""
     found = neighbours_of_all(features, settings, scalable)
-    n = len(found)
-    pairs = np.array([(i, j) for i in range(n) for j, _ in found[i]], dtype=np.int64).reshape(-1, 2)
+    n = len(found.index)
+    shown = found.index >= 0
+    first, second = np.nonzero(shown)[0], found.index[shown]
     # a pair's shared phrases do not depend on its order: score each unordered pair once
-    low, high = pairs.min(axis=1), pairs.max(axis=1)
+    low, high = np.minimum(first, second), np.maximum(first, second)
     pair_of, representative = factorize(low * n + high)
     return RelatedPairs(found, pair_of, related.shared_phrases(features, np.c_[low[representative],
                                                                                  high[representative]]))
@@ -308,8 +309,9 @@ def related_papers(features: Features, ids: list[str], pairs: RelatedPairs) -> d
     features.display([key for keys in pairs.shared for key in keys])  # all display forms in one pass
     shown = [tuple(features.display(keys)) for keys in pairs.shared]
     terms = iter([shown[k] for k in pairs.pair_of.tolist()])   # in the order of `found`
-    return {paper_id: tuple(Related(ids[j], round(score, 3), next(terms)) for j, score in pairs.found[i])
-            for i, paper_id in enumerate(ids)}
+    return {paper_id: tuple(Related(ids[j], round(score, 3), next(terms)) for j, score in zip(others, scores)
+                            if j >= 0)
+            for paper_id, others, scores in zip(ids, pairs.found.index.tolist(), pairs.found.score.tolist())}
 
 
 def align_with_lock(grouping: Grouping, lock: Sequence[LockedTheme], min_overlap: float = 0.5) -> Grouping:

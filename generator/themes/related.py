@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -29,20 +30,33 @@ SHORTLIST = 2
 EXACT_SHORTLIST_UP_TO = 4_000
 
 
-def nearest(features: Features, limit: int) -> list[list[tuple[int, float]]]:
-    """For each paper, up to `limit` (index, similarity) of the most similar other papers."""
+class Neighbours(NamedTuple):
+    """Each paper's most similar others, best first (ties by index): n x limit arrays."""
+
+    index: np.ndarray    # the other paper, -1 past the last one that is similar at all
+    score: np.ndarray    # its similarity
+
+
+def similar_only(index: np.ndarray, score: np.ndarray) -> Neighbours:
+    """Neighbours keeping only papers with a positive similarity (the others are -1)."""
+    return Neighbours(np.where(score > 0, index, -1), score)
+
+
+def nearest(features: Features, limit: int) -> Neighbours:
+    """For each paper, up to `limit` of the most similar other papers."""
     n = features.tfidf.shape[0]
-    found = []
+    index, score = [], []
     for start in range(0, n, BLOCK_ROWS):
         block = similarity_rows(features, slice(start, start + BLOCK_ROWS))
         local = np.arange(block.shape[0])
         block[local, start + local] = -np.inf
         order = np.argsort(-block, axis=1, kind="stable")[:, :limit]
-        found += [[(int(j), float(block[row, j])) for j in order[row] if block[row, j] > 0] for row in local]
-    return found
+        index.append(order)
+        score.append(np.take_along_axis(block, order, axis=1))
+    return similar_only(np.concatenate(index), np.concatenate(score))
 
 
-def nearest_scalable(features: Features, limit: int, seed: int) -> list[list[tuple[int, float]]]:
+def nearest_scalable(features: Features, limit: int, seed: int) -> Neighbours:
     """nearest() for long lists: the same blended similarity, for a shortlist found in the closest cells.
 
     A cell's papers are compared with the papers of its PROBES closest cells in the latent view (a
@@ -52,7 +66,7 @@ def nearest_scalable(features: Features, limit: int, seed: int) -> list[list[tup
     n = features.tfidf.shape[0]
     take = min(limit * SHORTLIST, n - 1)
     if take <= 0 or limit <= 0:
-        return [[] for _ in range(n)]
+        return Neighbours(np.zeros((n, 0), dtype=np.int64), np.zeros((n, 0)))
     candidates = shortlist(features, take, seed)
     rows = np.repeat(np.arange(n)[:, None], take, axis=1)
     direct = pair_dots(features.tfidf, rows.ravel(), candidates.ravel()).reshape(rows.shape)
@@ -60,8 +74,7 @@ def nearest_scalable(features: Features, limit: int, seed: int) -> list[list[tup
     scores = (1.0 - LATENT_SHARE) * direct + LATENT_SHARE * latent
     # best first, ties by index (as nearest() does)
     order = np.lexsort((candidates, -scores), axis=1)[:, :limit]
-    best, values = np.take_along_axis(candidates, order, axis=1), np.take_along_axis(scores, order, axis=1)
-    return [[(j, v) for j, v in zip(b, s) if v > 0] for b, s in zip(best.tolist(), values.tolist())]
+    return similar_only(np.take_along_axis(candidates, order, axis=1), np.take_along_axis(scores, order, axis=1))
 
 
 def shortlist(features: Features, take: int, seed: int) -> np.ndarray:
