@@ -44,7 +44,7 @@ def generated_files(project: Project, catalog: Catalog, grouping: Grouping,
 def site_jobs(project: Project, catalog: Catalog, grouping: Grouping,
               memo: PreviewMemo | None = None) -> list[tuple[str, Callable[[], str]]]:
     """Every file of build/docs as (docs-relative path, a call that makes its text)."""
-    bibtex = bibtex_entries(catalog.papers, parallel=memo is None)
+    bibtex = bibtex_entries(catalog.papers)
     # papers.json is the longest job of all: first, so no core is left alone with it at the end.
     jobs = export_jobs(list(catalog.papers), grouping, catalog.config.site, excerpt, bibtex)
     jobs += page_jobs(catalog, grouping, Renderer(project.theme_dir / "pages", memo and memo.pages), bibtex)

@@ -10,7 +10,6 @@ from typing import Callable, Iterable
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from generator.collector import no_cycle_collection
-from generator.parallel import parallel_map
 from generator.paths import FEED, LIST_BIB, PAPERS_JSON, built, paper_path, theme_bib_path
 from generator.schema import Paper, SiteSection, declared_fields
 from generator.themes import Grouping
@@ -127,13 +126,14 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     return paper.bibtex.strip() if paper.bibtex else generated_bibtex(paper, key)
 
 
-def bibtex_entries(papers: Iterable[Paper], parallel: bool = False) -> dict[str, str]:
-    """Every paper's BibTeX entry by id, made once for its page, the list's .bib and its theme's .bib (on every
-    core for a long list with `parallel`)."""
+def bibtex_entries(papers: Iterable[Paper]) -> dict[str, str]:
+    """Every paper's BibTeX entry by id, made once for its page, the list's .bib and its theme's .bib.
+
+    Made here, not on every core: sending the entries back from other processes cost more than making
+    them (10,000 papers: 0.16 s here, 0.20 s on two cores; 100,000: 1.64-1.74 s against 1.84-1.88 s)."""
     papers = list(papers)
     keys = bibtex_keys(papers)
-    entries = parallel_map(lambda paper: bibtex_entry(paper, keys[paper.id]), papers, parallel)
-    return dict(zip((p.id for p in papers), (entry for batch in entries for entry in batch)))
+    return {paper.id: bibtex_entry(paper, keys[paper.id]) for paper in papers}
 
 
 def bibtex_file(paper_ids: Iterable[str], entries: dict[str, str]) -> str:
