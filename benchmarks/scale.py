@@ -120,12 +120,12 @@ def timed(command: list[str], cwd: Path) -> float:
 
 
 def build_ratio(root: Path) -> dict:
-    """A whole `readinglist build`, then a plain `mkdocs build` of the pages it generated, here and now."""
+    """A whole `readinglist build`, then a plain `mkdocs build` of the pages it generated, here and now (its
+    site is left for the end, as file_creation_seconds explains)."""
     whole = timed([str(BIN / "readinglist"), "build", "--project", str(root)], root)
     plain_site = root / "plain-site"
     plain = timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(root / "build" / "mkdocs.yml"),
                    "-d", str(plain_site)], root)
-    shutil.rmtree(plain_site, ignore_errors=True)
     return {"whole": whole, "plain": plain, "ratio": whole / plain}
 
 
@@ -193,29 +193,31 @@ def machine() -> str:
 
 def file_creation_seconds(folder: Path, count: int) -> float:
     """Seconds this file system takes to create `count` empty files in a new folder (a floor under writing
-    as many pages: it varies a lot from hour to hour on a shared machine)."""
+    as many pages: it varies a lot from hour to hour on a shared machine).
+
+    Measured after the build and left in place until the end: on ext4, files created just after as many
+    were deleted cost several times more (the allocator inspects each recently freed inode before it
+    takes another), so deleting them here would slow the next build measured."""
     folder.mkdir()
     start = time.perf_counter()
     for number in range(count):
         os.close(os.open(folder / f"{number}.md", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    seconds = time.perf_counter() - start
-    shutil.rmtree(folder)
-    return seconds
+    return time.perf_counter() - start
 
 
 def run_size(count: int, workdir: Path) -> dict:
     root = workdir / f"list-{count}"
     make_list(root, count)
-    creating = file_creation_seconds(workdir / f"files-{count}", count)
     render = count <= FULL_SITE_UP_TO
     child = subprocess.run([sys.executable, __file__, "--stages", str(root), "--render" if render else "--no-render"],
                            capture_output=True, text=True, env={**os.environ, "CI": "1"})
     if child.returncode != 0:
         raise SystemExit(child.stderr)
-    result = {"count": count, "stages": json.loads(child.stdout.splitlines()[-1]), "creating": creating}
+    result = {"count": count, "stages": json.loads(child.stdout.splitlines()[-1])}
     if render:
         result["site"] = site_figures(root, count)
         result["ratio"] = build_ratio(root)
+    result["creating"] = file_creation_seconds(workdir / f"files-{count}", count)
     if count == 1_000:
         result["preview"] = preview_latency(root)
     return result
