@@ -372,7 +372,7 @@ class _SimpleReader:
             elif _indent(line) != indent:
                 raise _GiveUp
             lines[f"{key}.{len(items)}"] = self.at + 1
-            items.append(_one_line_scalar(stripped[2:].rstrip(" ")))
+            items.append(_one_line_scalar(stripped[2:].strip(" ")))  # YAML skips the spaces after "- "
             self.at += 1
         return items if indent is not None else None
 
