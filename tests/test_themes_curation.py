@@ -291,3 +291,19 @@ def test_key_terms_past_the_first_three_must_carry_weight_and_be_the_themes_own(
     assert weighty([3, 2, 1], ranking) == [3, 2, 1]
     assert weighty([], ranking) == []
     assert MIN_TERMS == 3
+
+
+def test_related_papers_share_only_telling_phrases():
+    from generator.themes.related import shared_phrases
+
+    pair = [Paper(id="p0", source="content/papers/p0.yml", title="Functorial semantics of learners",
+                  abstract="We obtain a calculus. String diagrams describe learning. Consequently the account composes."),
+            Paper(id="p1", source="content/papers/p1.yml", title="Gradient descent for learners",
+                  abstract="We obtain a method. String diagrams draw its learning rules. Consequently they compose.")]
+    others = [Paper(id=f"q{i}", source=f"content/papers/q{i}.yml", title=f"Topic {i} benchmarks",
+                    abstract=f"Learning from data about subject{i}.") for i in range(18)]
+    features = vectorize(read_texts(pair + others))
+    shown = set(features.display(shared_phrases(features, np.array([[0, 1]]))[0]))
+    # several words from the abstracts, a single word both titles name; not a single word only the
+    # abstracts share ('obtain', 'consequently'), nor one the whole list uses ('learning')
+    assert shown == {"string diagrams", "learners"}

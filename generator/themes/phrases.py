@@ -274,6 +274,12 @@ class PhraseCounts:
         lengths = np.fromiter(map(len, self.stems + ("three",)), dtype=np.int64, count=len(self.stems) + 1)
         return (lengths[self.key_stems] < 3).any(axis=1)
 
+    @cached_property
+    def compound(self) -> np.ndarray:
+        """Keys of several words, hyphenated ones ('structure-aware') included."""
+        hyphenated = np.array(["-" in stem for stem in self.stems] + [False], dtype=bool)
+        return (self.lengths > 1) | hyphenated[self.key_stems].any(axis=1)
+
     def order(self, keys: np.ndarray) -> np.ndarray:
         """Positions that sort `keys` by their text (a space sorts before any letter, digit or hyphen)."""
         stems = self.key_stems[keys]

@@ -127,8 +127,12 @@ def pair_dots(matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
 def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
     """For each pair of papers, the keys of up to three phrases both use, rarest and longest first.
 
-    Only phrases other papers use too (not typos) and without words under three letters count; a
-    phrase in either title counts double. Every (phrase, in a title or not) is ranked once for the
+    Only phrases that tell something count: used by other papers too (not typos) but by no more than
+    2 sqrt(n) papers (a phrase much of the list uses, such as 'learning', explains no pair), without
+    words under three letters, and, for a single word, named in either title: abstracts are full of
+    words such as 'obtain' or 'consequently' that two papers share by chance, titles are the authors'
+    summary of their topic. A phrase of several words (or a hyphenated one) may come from the
+    abstracts, and one in either title counts double. Every (phrase, in a title or not) is ranked once for the
     whole list, so a pair's phrases are put in order by one integer sort; only the few best of each
     pair are read as text, to drop those repeating a better one.
     """
@@ -142,8 +146,10 @@ class SharedPhrases:
 
     features: Features
     pairs: np.ndarray
-    # An entry is a phrase that can be shown, outside both titles (c < C) or in one (C + c).
+    # An entry is a candidate phrase outside both titles (c < C) or in one (C + c); the first `shown`
+    # ranks are those that can be shown (a single word outside both titles cannot).
     rank: np.ndarray         # each entry's position when entries are put best first
+    shown: int
     key_of_rank: np.ndarray  # the phrase key at each position
     phrases: sparse.csr_matrix  # papers x candidates: uses
     titles: sparse.csr_matrix   # papers x candidates: uses in a title
@@ -154,14 +160,16 @@ class SharedPhrases:
     def ranked(cls, features: Features, pairs: np.ndarray) -> SharedPhrases:
         table = features.texts.phrases
         n = features.phrases.shape[0]
-        candidate = np.flatnonzero((features.frequency >= 2) & ~table.has_short_word)
+        telling = (features.frequency >= 2) & (features.frequency <= max(2.0, 2 * np.sqrt(n)))
+        candidate = np.flatnonzero(telling & ~table.has_short_word)
         base = np.log(n / features.frequency[candidate]) * table.lengths[candidate]
         alphabetical = alphabetical_rank(features, candidate)
-        order = np.lexsort((np.r_[alphabetical, alphabetical], -np.r_[base * 1.0, base * 2.0]))
+        hidden = np.r_[~table.compound[candidate], np.zeros(len(candidate), dtype=bool)]
+        order = np.lexsort((np.r_[alphabetical, alphabetical], -np.r_[base * 1.0, base * 2.0], hidden))
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order))
         # only candidate phrases can be shown: the row copies made per chunk carry nothing else
-        return cls(features, pairs, rank, candidate[order % len(candidate)],
+        return cls(features, pairs, rank, int(len(hidden) - hidden.sum()), candidate[order % len(candidate)],
                    features.phrases[:, candidate].tocsr(), features.titles[:, candidate].tocsr())
 
     def chunk(self, start: int) -> list[list[int]]:
@@ -169,6 +177,7 @@ class SharedPhrases:
         span = len(self.rank)
         chunk = self.pairs[start:start + PAIR_CHUNK]
         codes = ranked_entries(self.phrases, self.titles, chunk, self.rank)
+        codes = codes[codes % span < self.shown]
         bounds = np.searchsorted(codes, np.arange(len(chunk) + 1) * span)
         heads = leading_keys(codes, bounds, span, self.key_of_rank)
         sizes = np.diff(bounds).tolist()
