@@ -52,10 +52,13 @@ def bibtex_value(text: str) -> str:
     return text.translate(BIBTEX_TABLE if braces_pair_up(text) else BIBTEX_TABLE_UNPAIRED)
 
 
+NOT_KEY_CHARACTER = re.compile(r"[^a-z0-9]")
+
+
 def ascii_word(text: str) -> str:
     """Lowercase ASCII letters of a word, accents folded (Gödel -> godel)."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", folded.lower())
+    folded = text if text.isascii() else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return NOT_KEY_CHARACTER.sub("", folded.lower())
 
 
 def base_key(paper: Paper) -> str:
