@@ -132,9 +132,11 @@ def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
     words under three letters, and, for a single word, named in either title: abstracts are full of
     words such as 'obtain' or 'consequently' that two papers share by chance, titles are the authors'
     summary of their topic. A phrase of several words (or a hyphenated one) may come from the
-    abstracts, and one in either title counts double. Every (phrase, in a title or not) is ranked once for the
-    whole list, so a pair's phrases are put in order by one integer sort; only the few best of each
-    pair are read as text, to drop those repeating a better one.
+    abstracts, and one in either title counts double.
+
+    Every (phrase, in a title or not) is ranked once for the whole list, so a pair's phrases are put
+    in order by one integer sort; only the few best of each pair are read as text, to drop those
+    repeating a better one.
     """
     job = SharedPhrases.ranked(features, pairs)
     return [kept for start in range(0, len(pairs), PAIR_CHUNK) for kept in job.chunk(start)]
