@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 from latex2mathml.converter import convert
 from markupsafe import Markup
 
+from generator.render import single_spaced
+
 # Display math first, so `$$` is not read as two empty inline spans. Inline `$...$` follows the
 # Pandoc rule (no space inside the dollars, no digit right after) so prices such as $5 stay text.
 MATH = re.compile(
@@ -92,7 +94,7 @@ def text_with_math(text: str | None) -> Markup:
     """Plain text with its LaTeX math spans as MathML; everything else HTML-escaped."""
     if not text:
         return Markup("")
-    text = " ".join(text.split())
+    text = single_spaced(text)
     if "$" not in text and "\\" not in text:
         return Markup(escape(text, quote=False))  # no math delimiter at all: most abstracts, at a fraction of the cost
     parts: list[str] = []

@@ -20,7 +20,7 @@ from generator.notes import render_notes
 from generator.paths import (
     ALL_PAPERS, FEED, HOME, LIST_BIB, PAPERS_JSON, TAGS, THEMES, paper_path, tag_anchor, theme_bib_path, theme_path,
 )
-from generator.render import Renderer
+from generator.render import Renderer, single_spaced
 from generator.schema import Paper, SiteSection
 from generator.themes import Grouping, Theme
 
@@ -48,8 +48,8 @@ def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str:
     if not text:
         return ""
     # Only the start can be shown: two sentences of at most `limit` together, or the first one cut.
-    head = " ".join(text[:4 * limit].split())
-    text = head if len(text) <= 4 * limit or len(head) > 2 * limit + 2 else " ".join(text.split())
+    head = single_spaced(text[:4 * limit])
+    text = head if len(text) <= 4 * limit or len(head) > 2 * limit + 2 else single_spaced(text)
     sentences = SENTENCE_BREAK.split(text, maxsplit=2)   # only the first two are read
     result = ""
     for sentence in sentences[:2]:

@@ -202,3 +202,12 @@ def test_the_quick_link_check_accepts_only_what_urlsplit_accepts(text):
     if PLAIN_HTTP_URL.fullmatch(text):
         parts = urlsplit(text)
         assert parts.scheme in ("http", "https") and parts.netloc and not re.search(r"\s", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2003\u2028\u2029\u202f\u3000é"))
+               | st.characters(), max_size=40))
+def test_single_spaced_text_is_what_splitting_and_joining_gives(text):
+    from generator.render import single_spaced
+
+    assert single_spaced(text) == " ".join(text.split())
