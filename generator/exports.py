@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from generator.collector import no_cycle_collection
 from generator.paths import FEED, LIST_BIB, PAPERS_JSON, built, paper_path, theme_bib_path
+from generator.render import single_spaced
 from generator.schema import Paper, SiteSection, declared_fields
 from generator.themes import Grouping
 
@@ -48,7 +49,7 @@ def braces_pair_up(text: str) -> bool:
 
 def bibtex_value(text: str) -> str:
     """Text made safe inside a braced BibTeX value (balanced braces, LaTeX specials escaped)."""
-    text = " ".join(text.split())
+    text = single_spaced(text)
     return text.translate(BIBTEX_TABLE if braces_pair_up(text) else BIBTEX_TABLE_UNPAIRED)
 
 

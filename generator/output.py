@@ -145,10 +145,13 @@ def write_if_changed(root: Path, existing: set[str], rel: str, text: str) -> boo
     overhead tripled the time of writing). Its folder exists; a file not among `existing` is absent or empty."""
     path = os.path.join(root, rel)
     data = text.encode("utf-8")
-    old = read_bytes(path) if rel in existing else b""
-    if rel in existing and old == data:
-        return False
-    write_over(path, data, len(old))
+    old_size = 0
+    if rel in existing:
+        old = read_bytes(path)
+        if old == data:
+            return False
+        old_size = len(old)
+    write_over(path, data, old_size)
     return True
 
 

@@ -9,6 +9,8 @@ import multiprocessing
 import os
 from typing import Callable, Iterator, Sequence, TypeVar
 
+from generator.collector import no_cycle_collection
+
 T = TypeVar("T")
 R = TypeVar("R")
 # Below this many items, starting processes costs more than it saves.
@@ -77,7 +79,6 @@ def run_jobs(jobs: list[tuple[str, Callable[[], str]]], label: str, parallel: bo
     reference cycles (a collection after 5,000 pages rendered without it found nothing to free), and its
     passes took 4-7% of the rendering time.
     """
-    from generator.collector import no_cycle_collection
     from generator.progress import progress
 
     call = _call if deliver is None else (lambda job: deliver(job[0], job[1]()))

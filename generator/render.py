@@ -20,7 +20,7 @@ MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~^=:$])")
 
 def markdown_text(value) -> Markup:
     """Untrusted text placed in Markdown: HTML-escaped, then every Markdown special made literal."""
-    text = " ".join(str(value).split())
+    text = single_spaced(str(value))
     escaped = str(escape(text)).replace("&#34;", '"').replace("&#39;", "'")
     return Markup(MARKDOWN_SPECIALS.sub(lambda m: "\\" + m.group(1) if m.group(1) not in "<>" else m.group(1),
                                         escaped))
@@ -46,9 +46,12 @@ def yaml_value(value) -> Markup:
 def single_spaced(text: str) -> str:
     """" ".join(text.split()): each whitespace run one space, none at either end. The usual text is so
     already, which is checked first at less than half the cost of splitting it."""
-    if text.isprintable() and "  " not in text and text.strip(" ") == text:
-        return text
-    return " ".join(text.split())
+    return printable_single_spaced(text) if text.isprintable() else " ".join(text.split())
+
+
+def printable_single_spaced(text: str) -> str:
+    """single_spaced of a printable text, whose only whitespace can be plain spaces."""
+    return text if "  " not in text and text.strip(" ") == text else " ".join(text.split())
 
 
 def visible_text(value):
@@ -57,7 +60,7 @@ def visible_text(value):
         return [visible_text(item) for item in value]
     text = str(value)
     if text.isprintable():   # the usual case: printable, so at most plain spaces to fold
-        return single_spaced(text)
+        return printable_single_spaced(text)
     # rare: checked character by character only then
     return " ".join("".join(character for character in text if character.isprintable() or character.isspace()).split())
 
