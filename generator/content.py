@@ -126,7 +126,8 @@ def _paper_and_document(text: str, rel: str, stem: str) -> tuple[Paper | Labels 
     values, field_problems = validate_mapping(Paper, doc.data, doc, rel)
     problems += field_problems
     if any(p.is_error for p in problems):
-        return Labels(stem, rel, values.get("theme"), values.get("tags", ())), problems, doc
+        stand_in = Paper(id=stem, source=rel, **values) if "title" in values else None
+        return Labels(stem, rel, values.get("theme"), values.get("tags", ()), stand_in), problems, doc
     return Paper(id=stem, source=rel, **values), problems, doc
 
 
@@ -403,6 +404,9 @@ class Inspection:
     vocabulary: tuple[VocabularyTag, ...]
     lines: dict[str, dict[str, int]]
     problems: tuple[Problem, ...]
+    # What the valid keys of the entries with errors make, when they have a title: the duplicate check
+    # reads them too, so a rejected entry that repeats a paper hears it in the same run.
+    stand_ins: tuple[Paper, ...] = ()
 
     def failing(self, strict: bool = False) -> list[Problem]:
         return [p for p in self.problems if p.is_error or strict]
@@ -424,7 +428,7 @@ def inspect_before_duplicates(project: Project, memo: RoundMemo | None = None) -
 def duplicate_problems(inspection: Inspection, parallel: bool = True) -> list[Problem]:
     """The duplicate check of the inspected papers (`parallel=False`: matching stays in this process)."""
     with no_cycle_collection():
-        return checks.duplicate_problems(inspection.papers, inspection.lines, parallel)
+        return checks.duplicate_problems(inspection.papers + inspection.stand_ins, inspection.lines, parallel)
 
 
 def with_duplicates(inspection: Inspection) -> Inspection:
@@ -450,7 +454,8 @@ def _inspect_content(project: Project, memo: RoundMemo | None) -> Inspection:
     if not papers and not any(p.is_error for p in problems):
         problems.append(Problem(project.relative(project.papers_dir), None, None,
                                 "holds no entries; add one with `readinglist add` or `readinglist import`"))
-    return Inspection(config, papers, tuple(curated), tuple(vocabulary), lines, tuple(sorted(problems)))
+    stand_ins = tuple(labels.stand_in for labels in rejected if labels.stand_in is not None)
+    return Inspection(config, papers, tuple(curated), tuple(vocabulary), lines, tuple(sorted(problems)), stand_ins)
 
 
 def load_catalog(project: Project, strict: bool = False, memo: RoundMemo | None = None) -> Catalog:

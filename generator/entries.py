@@ -147,7 +147,7 @@ def add_entry(project: Project, values: dict, paper_id: str | None = None, dry_r
     errors = [p for p in problems if p.is_error]
     if errors:
         raise ReadingListError("the new entry has problems:\n" + "\n".join(f"  {p.key}: {p.message}" for p in errors))
-    if duplicate := DuplicateIndex(inspection.papers).match(paper):
+    if duplicate := DuplicateIndex(inspection.papers + inspection.stand_ins).match(paper):
         raise ReadingListError("not added: " + duplicate_message(
             duplicate, "add it again with --distinct-from {id}"))
     if path.exists():

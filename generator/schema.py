@@ -329,13 +329,15 @@ class Paper:
 
 @dataclass(frozen=True)
 class Labels:
-    """What an entry with errors still files itself under (its theme pin and tags), so the pin and tag
-    checks report on it in the same run as its other problems."""
+    """What an entry with errors still files itself under (its theme pin and tags), and the paper its valid
+    keys make when its title is one of them, so the pin, tag and duplicate checks report on it in the same
+    run as its other problems."""
 
     id: str
     source: str
     theme: str | None
     tags: tuple[str, ...]
+    stand_in: Paper | None = None
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,17 @@ def test_invalid_flags_are_all_reported_and_nothing_is_written(tmp_path: Path):
     assert not (root / "content" / "papers" / "a-paper.yml").exists()
 
 
+def test_a_paper_an_entry_with_errors_already_holds_is_refused(tmp_path: Path):
+    """The entry's other mistakes (here its year) do not hide it from the duplicate check."""
+    root = make_project(tmp_path, {"scaling-laws": "title: Scaling Laws for Neural Language Models\n"
+                                                   "year: soon\nabstract: Power laws.\n"})
+    result = run(root, "add", "--title", "Scaling laws for neural language models", "--abstract", "x")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: not added: duplicate of content/papers/scaling-laws.yml, which has the same "
+                             "title; keep one entry, or if they are different papers add it again with "
+                             "--distinct-from scaling-laws\n")
+
+
 def test_a_missing_title_is_reported(tmp_path: Path):
     result = run(make_project(tmp_path), "add", "--no-interactive", "--abstract", "x")
     assert result.exit_code == 1

@@ -124,6 +124,31 @@ def test_every_problem_of_every_file_in_one_run(tmp_path: Path):
     ]
 
 
+def test_an_entry_with_errors_hears_it_repeats_a_paper_in_the_same_run(tmp_path: Path):
+    """Its valid title and identifiers are checked for duplicates beside its other problems."""
+    root = make_project(tmp_path, {
+        **ENTRIES,
+        "attention-we-need": "title: Attention is all you needs\nyear: '2017'\nurl: arxiv.org/abs/1706\n"
+                           "abstract: Again.\n",
+        "resnet": "title: Residual networks\narxiv: '1512.03385'\ntags: [Vision]\nabstract: Again.\n",
+    })
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:5] == [
+        "content/papers/attention-we-need.yml:2: warning: title: looks like a duplicate of "
+        "content/papers/attention-is-all-you-need.yml, which has a nearly identical title ('Attention Is All You "
+        "Need', 98% alike); if they are different papers, add 'distinct_from: [attention-is-all-you-need]' to this "
+        "entry",
+        "content/papers/attention-we-need.yml:3: year: expected a year such as 2024, found text ('2017') "
+        "(remove the quotes)",
+        "content/papers/attention-we-need.yml:4: url: expected an http:// or https:// link, found 'arxiv.org/abs/1706'",
+        "content/papers/resnet.yml:3: arxiv: duplicate of content/papers/deep-residual-learning.yml, which has the "
+        "same arXiv id (1512.03385); keep one entry",
+        "content/papers/resnet.yml:4: tags: item 1: expected a tag of lowercase letters, digits and hyphens (like "
+        "'language-models'), found 'Vision'",
+    ]
+
+
 def test_build_fails_on_the_same_duplicate_with_the_same_message(tmp_path: Path):
     root = make_project(tmp_path, {**ENTRIES, "copy": "title: Deep residual learning for image recognition.\n"
                                                      "abstract: x\n"})
