@@ -307,3 +307,18 @@ def test_related_papers_share_only_telling_phrases():
     # several words from the abstracts, a single word both titles name; not a single word only the
     # abstracts share ('obtain', 'consequently'), nor one the whole list uses ('learning')
     assert shown == {"string diagrams", "learners"}
+
+
+def test_related_papers_share_a_title_word_only_when_abstracts_use_it_again():
+    """'memory' recurs in the abstracts that use it; 'explored' is said once, by many."""
+    from generator.themes.related import shared_phrases
+
+    pair = [Paper(id="p0", source="content/papers/p0.yml", title="Memory traces explored",
+                  abstract="Memory is stored in weights. We read memory back out."),
+            Paper(id="p1", source="content/papers/p1.yml", title="Memory circuits explored",
+                  abstract="Memory lives in circuits, and memory fades.")]
+    others = [Paper(id=f"q{i}", source=f"content/papers/q{i}.yml", title=f"Topic {i} benchmarks",
+                    abstract=f"Learning from data about subject{i}" + (", explored once." if i < 6 else "."))
+              for i in range(18)]
+    features = vectorize(read_texts(pair + others))
+    assert set(features.display(shared_phrases(features, np.array([[0, 1]]))[0])) == {"memory"}

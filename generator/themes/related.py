@@ -28,6 +28,13 @@ SHORTLIST = 2
 # a second): cells would save little there, and an edit that moves a cell boundary would change the
 # related papers of hundreds of pages, which the live preview then has to rebuild.
 EXACT_SHORTLIST_UP_TO = 4_000
+# A single word names a topic when the abstracts that use it tend to use it again ('memory', 'grokking'
+# recur), unlike words any abstract may use once ('explored', 'challenging'): Church and Gale's adaptation,
+# the share of the abstracts using a word that use it twice or more. It is smoothed towards REPEAT_PRIOR as
+# if PRIOR_ABSTRACTS more abstracts had used it, so a word few abstracts use is not judged on one or two.
+REPEAT_PRIOR = 0.3
+PRIOR_ABSTRACTS = 2
+MIN_REPEAT_SHARE = 0.15
 
 
 class Neighbours(NamedTuple):
@@ -129,10 +136,11 @@ def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
 
     Only phrases that tell something count: used by other papers too (not typos) but by no more than
     2 sqrt(n) papers (a phrase much of the list uses, such as 'learning', explains no pair), without
-    words under three letters, and, for a single word, named in either title: abstracts are full of
-    words such as 'obtain' or 'consequently' that two papers share by chance, titles are the authors'
-    summary of their topic. A phrase of several words (or a hyphenated one) may come from the
-    abstracts, and one in either title counts double.
+    words under three letters, and, for a single word, named in either title and used again by the
+    abstracts that use it (`recurring_words`): abstracts are full of words such as 'obtain' or
+    'consequently' that two papers share by chance, titles are the authors' summary of their topic, and
+    a title may still say 'inspired' or 'explored'. A phrase of several words (or a hyphenated one) may
+    come from the abstracts, and one in either title counts double.
 
     Every (phrase, in a title or not) is ranked once for the whole list, so a pair's phrases are put
     in order by one integer sort; only the few best of each pair are read as text, to drop those
@@ -149,7 +157,8 @@ class SharedPhrases:
     features: Features
     pairs: np.ndarray
     # An entry is a candidate phrase outside both titles (c < C) or in one (C + c); the first `shown`
-    # ranks are those that can be shown (a single word outside both titles cannot).
+    # ranks are those that can be shown (a single word outside both titles, or one the abstracts do not
+    # use again, cannot).
     rank: np.ndarray         # each entry's position when entries are put best first
     shown: int
     key_of_rank: np.ndarray  # the phrase key at each position
@@ -166,7 +175,8 @@ class SharedPhrases:
         candidate = np.flatnonzero(telling & ~table.has_short_word)
         base = np.log(n / features.frequency[candidate]) * table.lengths[candidate]
         alphabetical = alphabetical_rank(features, candidate)
-        hidden = np.r_[~table.compound[candidate], np.zeros(len(candidate), dtype=bool)]
+        compound = table.compound[candidate]
+        hidden = np.r_[~compound, ~compound & ~recurring_words(features)[candidate]]
         order = np.lexsort((np.r_[alphabetical, alphabetical], -np.r_[base * 1.0, base * 2.0], hidden))
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order))
@@ -194,6 +204,14 @@ class SharedPhrases:
                 kept = distinct_keys(self.features, self.key_of_rank[every].tolist(), SHARED_TERMS, self.forms)
             found.append(kept)
         return found
+
+
+def recurring_words(features: Features) -> np.ndarray:
+    """Per key: whether the abstracts that use it tend to use it again (see MIN_REPEAT_SHARE)."""
+    abstracts = features.texts.rows(1)
+    using = np.bincount(abstracts.indices, minlength=abstracts.shape[1])
+    again = np.bincount(abstracts.indices[abstracts.data >= 2], minlength=abstracts.shape[1])
+    return (again + REPEAT_PRIOR * PRIOR_ABSTRACTS) / (using + PRIOR_ABSTRACTS) >= MIN_REPEAT_SHARE
 
 
 def ranked_entries(phrases, titles, pairs: np.ndarray, rank: np.ndarray) -> np.ndarray:
