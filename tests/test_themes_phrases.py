@@ -124,3 +124,30 @@ def test_display_forms_keep_the_capitals_authors_write_inside_sentences():
     assert casing["transformers"] == "Transformers"   # its one use inside a sentence
     assert "transformer" not in casing                # two lower-case uses; the capital ones open sentences
     assert "deep" not in casing and "networks" not in casing
+
+
+def test_a_phrase_is_a_term_when_its_words_mostly_stand_together():
+    """'catastrophic forgetting' and 'neural networks' are terms; 'networks learn' is words meeting in sentences."""
+    from generator.schema import Paper
+    from generator.themes.features import MIN_COHESION, phrase_cohesion, read_texts
+
+    abstracts = [f"Catastrophic forgetting hurts neural networks on task {i}. We learn and learn again; "
+                 f"models learn slowly, {'but neural networks learn' if i == 0 else 'as neural networks do'}."
+                 for i in range(25)]
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Study {i}", abstract=a)
+              for i, a in enumerate(abstracts)]
+    texts = read_texts(papers)
+    table = texts.phrases
+    keys = {table.text(k): k for k in range(len(table.key_stems))}
+    key = lambda phrase: keys[" ".join(stem(word) for word in phrase.split())]  # noqa: E731
+    cohesion = phrase_cohesion(table, texts.rows(0) + texts.rows(1))
+    # 'neural networks learn' is one use of 'networks learn', against 50 of 'networks' and 75 of 'learn'
+    assert cohesion[key("networks learn")] == pytest.approx(1 / 50)
+    assert cohesion[key("catastrophic forgetting")] == cohesion[key("neural networks")] == 1.0
+    # its rare part "networks learn" is all its own; "neural networks" (50 uses) beside "learn" (75) is not
+    assert cohesion[key("neural networks learn")] == pytest.approx(1 / 50)
+    assert cohesion[key("learn")] == 1.0
+    assert [bool(texts.cohesive[key(p)]) for p in ("catastrophic forgetting", "neural networks", "learn",
+                                                   "networks learn", "neural networks learn")] == \
+        [True, True, True, False, False]
+    assert MIN_COHESION > 1 / 50

@@ -38,6 +38,18 @@ LATENT_DIMENSIONS = 50
 LATENT_SHARE = 0.5
 # A term must occur in two papers, and in at most half of them, once the list has this many papers.
 MIN_PAPERS_FOR_DF_LIMITS = 20
+# A phrase of several words is a term when its words mostly stand together: its uses are at least this
+# share of the uses of one of its parts ('meta learning' is 83% of the uses of 'meta', 'catastrophic
+# forgetting' all of 'catastrophic'). A run of words that merely meet in a sentence ('networks learn',
+# 'learning using', 'LLMs learn') is a sliver of the uses of both of its parts.
+MIN_COHESION = 0.05
+# A single word names a topic when the abstracts that use it tend to use it again ('memory', 'grokking'
+# recur), unlike words any abstract may use once ('explored', 'challenging'): Church and Gale's adaptation,
+# the share of the abstracts using a word that use it twice or more. It is smoothed towards REPEAT_PRIOR as
+# if PRIOR_ABSTRACTS more abstracts had used it, so a word few abstracts use is not judged on one or two.
+REPEAT_PRIOR = 0.3
+PRIOR_ABSTRACTS = 2
+MIN_REPEAT_SHARE = 0.15
 # Long lists fit the latent view by a randomized SVD on an evenly spread sample of this many papers
 # (then project all of them): ARPACK on the whole list costs more with every paper, the sample does not.
 SVD_SAMPLE = 2000
@@ -81,9 +93,48 @@ class Texts:
         return self.phrases.counts[3 * self.count:]
 
     @cached_property
+    def cohesive(self) -> np.ndarray:
+        """Per phrase key: a single word, or a phrase whose words stand together (see MIN_COHESION)."""
+        return phrase_cohesion(self.phrases, self.rows(0) + self.rows(1)) >= MIN_COHESION
+
+    @cached_property
+    def recurring(self) -> np.ndarray:
+        """Per phrase key: whether the abstracts that use it tend to use it again (see MIN_REPEAT_SHARE)."""
+        abstracts = self.rows(1)
+        using = np.bincount(abstracts.indices, minlength=abstracts.shape[1])
+        again = np.bincount(abstracts.indices[abstracts.data >= 2], minlength=abstracts.shape[1])
+        return (again + REPEAT_PRIOR * PRIOR_ABSTRACTS) / (using + PRIOR_ABSTRACTS) >= MIN_REPEAT_SHARE
+
+    @cached_property
     def casing(self) -> dict[int, str]:
         """The authors' casing of the words they write with inner capitals, by word index."""
         return word_casing(self)
+
+
+def phrase_cohesion(table: PhraseCounts, counts: sparse.csr_matrix) -> np.ndarray:
+    """Per key: its uses over those of its rarer part, at the weaker of its splits into two parts (1 for a
+    single word). Keys are numbered by size, then by stems: key s is the word of stem s, and a
+    two-word key is found by its stems' code among the two-word keys."""
+    uses = np.bincount(counts.indices, weights=counts.data, minlength=counts.shape[1])
+    stems = table.key_stems.astype(np.int64)
+    lengths = table.lengths
+    base = np.int64(len(table.stems) + 1)
+    pairs = np.flatnonzero(lengths == 2)
+    pair_codes = stems[pairs, 0] * base + stems[pairs, 1]   # sorted: keys of a size are in stem order
+
+    def pair_key(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        return pairs[np.searchsorted(pair_codes, first * base + second)]
+
+    rarer = np.full(len(lengths), np.inf)
+    two = np.flatnonzero(lengths == 2)
+    rarer[two] = np.minimum(uses[stems[two, 0]], uses[stems[two, 1]])
+    three = np.flatnonzero(lengths == 3)
+    head, tail = pair_key(stems[three, 0], stems[three, 1]), pair_key(stems[three, 1], stems[three, 2])
+    # both splits must hold: 'neural networks learn' is all the uses of its rare part 'networks learn', but a
+    # sliver of those of 'learn' beside 'neural networks'
+    rarer[three] = np.maximum(np.minimum(uses[stems[three, 0]], uses[tail]),
+                              np.minimum(uses[head], uses[stems[three, 2]]))
+    return np.where(lengths == 1, 1.0, uses / np.maximum(rarer, 1.0))
 
 
 def read_texts(papers: Sequence[Paper], extra: Sequence[str] = ()) -> Texts:

@@ -28,13 +28,6 @@ SHORTLIST = 2
 # a second): cells would save little there, and an edit that moves a cell boundary would change the
 # related papers of hundreds of pages, which the live preview then has to rebuild.
 EXACT_SHORTLIST_UP_TO = 4_000
-# A single word names a topic when the abstracts that use it tend to use it again ('memory', 'grokking'
-# recur), unlike words any abstract may use once ('explored', 'challenging'): Church and Gale's adaptation,
-# the share of the abstracts using a word that use it twice or more. It is smoothed towards REPEAT_PRIOR as
-# if PRIOR_ABSTRACTS more abstracts had used it, so a word few abstracts use is not judged on one or two.
-REPEAT_PRIOR = 0.3
-PRIOR_ABSTRACTS = 2
-MIN_REPEAT_SHARE = 0.15
 
 
 class Neighbours(NamedTuple):
@@ -137,7 +130,7 @@ def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
     Only phrases that tell something count: used by other papers too (not typos) but by no more than
     2 sqrt(n) papers (a phrase much of the list uses, such as 'learning', explains no pair), without
     words under three letters, and, for a single word, named in either title and used again by the
-    abstracts that use it (`recurring_words`): abstracts are full of words such as 'obtain' or
+    abstracts that use it (`Texts.recurring`): abstracts are full of words such as 'obtain' or
     'consequently' that two papers share by chance, titles are the authors' summary of their topic, and
     a title may still say 'inspired' or 'explored'. A phrase of several words (or a hyphenated one) may
     come from the abstracts, and one in either title counts double.
@@ -172,11 +165,11 @@ class SharedPhrases:
         table = features.texts.phrases
         n = features.phrases.shape[0]
         telling = (features.frequency >= 2) & (features.frequency <= max(2.0, 2 * np.sqrt(n)))
-        candidate = np.flatnonzero(telling & ~table.has_short_word)
+        candidate = np.flatnonzero(telling & ~table.has_short_word & features.texts.cohesive)
         base = np.log(n / features.frequency[candidate]) * table.lengths[candidate]
         alphabetical = alphabetical_rank(features, candidate)
         compound = table.compound[candidate]
-        hidden = np.r_[~compound, ~compound & ~recurring_words(features)[candidate]]
+        hidden = np.r_[~compound, ~compound & ~features.texts.recurring[candidate]]
         order = np.lexsort((np.r_[alphabetical, alphabetical], -np.r_[base * 1.0, base * 2.0], hidden))
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order))
@@ -204,14 +197,6 @@ class SharedPhrases:
                 kept = distinct_keys(self.features, self.key_of_rank[every].tolist(), SHARED_TERMS, self.forms)
             found.append(kept)
         return found
-
-
-def recurring_words(features: Features) -> np.ndarray:
-    """Per key: whether the abstracts that use it tend to use it again (see MIN_REPEAT_SHARE)."""
-    abstracts = features.texts.rows(1)
-    using = np.bincount(abstracts.indices, minlength=abstracts.shape[1])
-    again = np.bincount(abstracts.indices[abstracts.data >= 2], minlength=abstracts.shape[1])
-    return (again + REPEAT_PRIOR * PRIOR_ABSTRACTS) / (using + PRIOR_ABSTRACTS) >= MIN_REPEAT_SHARE
 
 
 def ranked_entries(phrases, titles, pairs: np.ndarray, rank: np.ndarray) -> np.ndarray:
