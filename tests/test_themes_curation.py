@@ -293,17 +293,24 @@ def test_key_terms_past_the_first_three_must_carry_weight_and_be_the_themes_own(
     assert MIN_TERMS == 3
 
 
-def test_related_papers_share_only_telling_phrases():
+def terms_shared(first: tuple[str, str], second: tuple[str, str], other_abstracts: list[str]) -> set[str]:
+    """The terms the first two papers (title, abstract) are shown to share, in a list with other papers."""
     from generator.themes.related import shared_phrases
 
-    pair = [Paper(id="p0", source="content/papers/p0.yml", title="Functorial semantics of learners",
-                  abstract="We obtain a calculus. String diagrams describe learning. Consequently the account composes."),
-            Paper(id="p1", source="content/papers/p1.yml", title="Gradient descent for learners",
-                  abstract="We obtain a method. String diagrams draw its learning rules. Consequently they compose.")]
-    others = [Paper(id=f"q{i}", source=f"content/papers/q{i}.yml", title=f"Topic {i} benchmarks",
-                    abstract=f"Learning from data about subject{i}.") for i in range(18)]
-    features = vectorize(read_texts(pair + others))
-    shown = set(features.display(shared_phrases(features, np.array([[0, 1]]))[0]))
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=title, abstract=abstract)
+              for i, (title, abstract) in enumerate([first, second, *((f"Topic {i} benchmarks", a)
+                                                                      for i, a in enumerate(other_abstracts))])]
+    features = vectorize(read_texts(papers))
+    return set(features.display(shared_phrases(features, np.array([[0, 1]]))[0]))
+
+
+def test_related_papers_share_only_telling_phrases():
+    shown = terms_shared(
+        ("Functorial semantics of learners",
+         "We obtain a calculus. String diagrams describe learning. Consequently the account composes."),
+        ("Gradient descent for learners",
+         "We obtain a method. String diagrams draw its learning rules. Consequently they compose."),
+        [f"Learning from data about subject{i}." for i in range(18)])
     # several words from the abstracts, a single word both titles name; not a single word only the
     # abstracts share ('obtain', 'consequently'), nor one the whole list uses ('learning')
     assert shown == {"string diagrams", "learners"}
@@ -311,14 +318,8 @@ def test_related_papers_share_only_telling_phrases():
 
 def test_related_papers_share_a_title_word_only_when_abstracts_use_it_again():
     """'memory' recurs in the abstracts that use it; 'explored' is said once, by many."""
-    from generator.themes.related import shared_phrases
-
-    pair = [Paper(id="p0", source="content/papers/p0.yml", title="Memory traces explored",
-                  abstract="Memory is stored in weights. We read memory back out."),
-            Paper(id="p1", source="content/papers/p1.yml", title="Memory circuits explored",
-                  abstract="Memory lives in circuits, and memory fades.")]
-    others = [Paper(id=f"q{i}", source=f"content/papers/q{i}.yml", title=f"Topic {i} benchmarks",
-                    abstract=f"Learning from data about subject{i}" + (", explored once." if i < 6 else "."))
-              for i in range(18)]
-    features = vectorize(read_texts(pair + others))
-    assert set(features.display(shared_phrases(features, np.array([[0, 1]]))[0])) == {"memory"}
+    shown = terms_shared(
+        ("Memory traces explored", "Memory is stored in weights. We read memory back out."),
+        ("Memory circuits explored", "Memory lives in circuits, and memory fades."),
+        [f"Learning from data about subject{i}" + (", explored once." if i < 6 else ".") for i in range(18)])
+    assert shown == {"memory"}
