@@ -151,3 +151,24 @@ def test_a_phrase_is_a_term_when_its_words_mostly_stand_together():
                                                    "networks learn", "neural networks learn")] == \
         [True, True, True, False, False]
     assert MIN_COHESION > 1 / 50
+
+
+def test_a_three_word_phrase_needs_cohesive_two_word_parts():
+    """'neural networks learn' is 7% of the uses of 'neural networks', but 'networks learn' is no term."""
+    from generator.schema import Paper
+    from generator.themes.features import phrase_cohesion, read_texts
+
+    abstracts = [f"Neural networks help on task {i}. Graph networks and other networks. We learn and learn again"
+                 + (", and neural networks learn." if i < 3 else ".") for i in range(40)]
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Study {i}", abstract=a)
+              for i, a in enumerate(abstracts)]
+    texts = read_texts(papers)
+    table = texts.phrases
+    keys = {table.text(k): k for k in range(len(table.key_stems))}
+    key = lambda phrase: keys[" ".join(stem(word) for word in phrase.split())]  # noqa: E731
+    cohesion = phrase_cohesion(table, texts.rows(0) + texts.rows(1))
+    # 3 uses of 'networks learn' against 83 of 'learn' and 123 of 'networks'
+    assert cohesion[key("networks learn")] == pytest.approx(3 / 83)
+    # both of its splits hold (3 of the 43 uses of 'neural networks'); its part 'networks learn' does not
+    assert cohesion[key("neural networks learn")] == pytest.approx(3 / 83)
+    assert not texts.cohesive[key("neural networks learn")] and texts.cohesive[key("neural networks")]

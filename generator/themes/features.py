@@ -112,8 +112,8 @@ class Texts:
 
 
 def phrase_cohesion(table: PhraseCounts, counts: sparse.csr_matrix) -> np.ndarray:
-    """Per key: its uses over those of its rarer part, at the weaker of its splits into two parts (1 for a
-    single word). Keys are numbered by size, then by stems: key s is the word of stem s, and a
+    """Per key: its uses over those of its rarer part, at the weaker of its splits into two parts, and for
+    three words no more than its two-word parts' (1 for a single word). Keys are numbered by size, then by stems: key s is the word of stem s, and a
     two-word key is found by its stems' code among the two-word keys."""
     uses = np.bincount(counts.indices, weights=counts.data, minlength=counts.shape[1])
     stems = table.key_stems.astype(np.int64)
@@ -134,7 +134,11 @@ def phrase_cohesion(table: PhraseCounts, counts: sparse.csr_matrix) -> np.ndarra
     # sliver of those of 'learn' beside 'neural networks'
     rarer[three] = np.maximum(np.minimum(uses[stems[three, 0]], uses[tail]),
                               np.minimum(uses[head], uses[stems[three, 2]]))
-    return np.where(lengths == 1, 1.0, uses / np.maximum(rarer, 1.0))
+    cohesion = np.where(lengths == 1, 1.0, uses / np.maximum(rarer, 1.0))
+    # and so must its two-word parts: 'neural networks learn' is 6% of the uses of 'neural networks', but
+    # 'networks learn' is no term
+    cohesion[three] = np.minimum(cohesion[three], np.minimum(cohesion[head], cohesion[tail]))
+    return cohesion
 
 
 def read_texts(papers: Sequence[Paper], extra: Sequence[str] = ()) -> Texts:
