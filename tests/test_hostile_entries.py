@@ -95,13 +95,13 @@ def test_the_mathml_allow_list_closes_what_it_opened():
 
 
 def bibtex_depths_ok(text: str) -> bool:
-    """BibTeX's view: every brace counts, escaped or not; depth never below zero and back to zero."""
-    depth = 0
-    for char in text:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0
+    """BibTeX's view: every brace counts, escaped or not, so pairs peeled from the inside out leave none.
+
+    (Peeling, not the depth count the exporter uses: the check should not share the code it checks.)"""
+    braces = re.sub(r"[^{}]", "", text)
+    while "{}" in braces:
+        braces = braces.replace("{}", "")
+    return not braces
 
 
 @pytest.mark.parametrize("text", ["} , note = {x}} @misc{evil, title={pwn}", "a { b", "}{", "x \\} y"])

@@ -126,21 +126,26 @@ def test_display_forms_keep_the_capitals_authors_write_inside_sentences():
     assert "deep" not in casing and "networks" not in casing
 
 
-def test_a_phrase_is_a_term_when_its_words_mostly_stand_together():
-    """'catastrophic forgetting' and 'neural networks' are terms; 'networks learn' is words meeting in sentences."""
+def cohesion_of(abstracts: list[str]):
+    """The texts of papers with these abstracts, a phrase's key by its words, and every key's cohesion."""
     from generator.schema import Paper
-    from generator.themes.features import MIN_COHESION, phrase_cohesion, read_texts
+    from generator.themes.features import phrase_cohesion, read_texts
 
-    abstracts = [f"Catastrophic forgetting hurts neural networks on task {i}. We learn and learn again; "
-                 f"models learn slowly, {'but neural networks learn' if i == 0 else 'as neural networks do'}."
-                 for i in range(25)]
-    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Study {i}", abstract=a)
-              for i, a in enumerate(abstracts)]
-    texts = read_texts(papers)
+    texts = read_texts([Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Study {i}", abstract=a)
+                        for i, a in enumerate(abstracts)])
     table = texts.phrases
     keys = {table.text(k): k for k in range(len(table.key_stems))}
-    key = lambda phrase: keys[" ".join(stem(word) for word in phrase.split())]  # noqa: E731
-    cohesion = phrase_cohesion(table, texts.rows(0) + texts.rows(1))
+    return (texts, lambda phrase: keys[" ".join(stem(word) for word in phrase.split())],
+            phrase_cohesion(table, texts.rows(0) + texts.rows(1)))
+
+
+def test_a_phrase_is_a_term_when_its_words_mostly_stand_together():
+    """'catastrophic forgetting' and 'neural networks' are terms; 'networks learn' is words meeting in sentences."""
+    from generator.themes.features import MIN_COHESION
+
+    texts, key, cohesion = cohesion_of([
+        f"Catastrophic forgetting hurts neural networks on task {i}. We learn and learn again; "
+        f"models learn slowly, {'but neural networks learn' if i == 0 else 'as neural networks do'}." for i in range(25)])
     # 'neural networks learn' is one use of 'networks learn', against 50 of 'networks' and 75 of 'learn'
     assert cohesion[key("networks learn")] == pytest.approx(1 / 50)
     assert cohesion[key("catastrophic forgetting")] == cohesion[key("neural networks")] == 1.0
@@ -155,18 +160,9 @@ def test_a_phrase_is_a_term_when_its_words_mostly_stand_together():
 
 def test_a_three_word_phrase_needs_cohesive_two_word_parts():
     """'neural networks learn' is 7% of the uses of 'neural networks', but 'networks learn' is no term."""
-    from generator.schema import Paper
-    from generator.themes.features import phrase_cohesion, read_texts
-
-    abstracts = [f"Neural networks help on task {i}. Graph networks and other networks. We learn and learn again"
-                 + (", and neural networks learn." if i < 3 else ".") for i in range(40)]
-    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Study {i}", abstract=a)
-              for i, a in enumerate(abstracts)]
-    texts = read_texts(papers)
-    table = texts.phrases
-    keys = {table.text(k): k for k in range(len(table.key_stems))}
-    key = lambda phrase: keys[" ".join(stem(word) for word in phrase.split())]  # noqa: E731
-    cohesion = phrase_cohesion(table, texts.rows(0) + texts.rows(1))
+    texts, key, cohesion = cohesion_of([
+        f"Neural networks help on task {i}. Graph networks and other networks. We learn and learn again"
+        + (", and neural networks learn." if i < 3 else ".") for i in range(40)])
     # 3 uses of 'networks learn' against 83 of 'learn' and 123 of 'networks'
     assert cohesion[key("networks learn")] == pytest.approx(3 / 83)
     # both of its splits hold (3 of the 43 uses of 'neural networks'); its part 'networks learn' does not
