@@ -323,3 +323,12 @@ def test_related_papers_share_a_title_word_only_when_abstracts_use_it_again():
         ("Memory circuits explored", "Memory lives in circuits, and memory fades."),
         [f"Learning from data about subject{i}" + (", explored once." if i < 6 else ".") for i in range(18)])
     assert shown == {"memory"}
+
+
+def test_related_papers_never_share_a_clause():
+    """'transformers learn' stands together in both papers, but the list writes 'to learn': a clause, no term."""
+    shown = terms_shared(
+        ("How transformers learn syntax", "Transformers learn syntax with self-attention. We ask what they learn."),
+        ("What transformers learn from data", "Transformers learn from self-attention patterns over data."),
+        [f"Models able to learn about subject{i}." for i in range(18)])
+    assert shown == {"self-attention", "transformers"}

@@ -168,3 +168,31 @@ def test_a_three_word_phrase_needs_cohesive_two_word_parts():
     # both of its splits hold (3 of the 43 uses of 'neural networks'); its part 'networks learn' does not
     assert cohesion[key("neural networks learn")] == pytest.approx(3 / 83)
     assert not texts.cohesive[key("neural networks learn")] and texts.cohesive[key("neural networks")]
+
+
+def test_a_phrase_ending_in_a_verb_is_a_clause_not_a_term():
+    """'to learn', 'can generalize': the list writes them as verbs, so 'networks learn' and 'models generalize'
+    are clauses, even where their words stand together; 'machine learning' and 'associative memory' stay terms."""
+    from generator.themes.features import verb_words
+
+    texts, key, _ = cohesion_of([
+        f"Networks learn to generalize on task {i}; models generalize when they learn. Machine learning "
+        f"helps associative memory, and we aim to learn more." for i in range(10)])
+    verbs = {word for word, verb in zip(texts.tokens.words, verb_words(texts.tokens)) if verb}
+    # 'learn' follows 'to' in 20 of its 30 uses, 'generalize' in 10 of 20; nouns never do
+    assert verbs == {"learn", "generalize"}
+    assert [bool(texts.clauses[key(p)]) for p in ("networks learn", "models generalize", "machine learning",
+                                                  "associative memory", "learn")] == [True, True, False, False, False]
+    assert texts.cohesive[key("networks learn")] and not texts.terms[key("networks learn")]
+    assert texts.terms[key("machine learning")] and texts.terms[key("learn")]
+
+
+def test_a_word_written_after_to_now_and_then_stays_a_noun():
+    """'control' after 'to' in 2 of its 12 uses is the noun of 'optimal control', under MIN_VERB_SHARE."""
+    from generator.themes.features import MIN_VERB_SHARE, verb_words
+
+    texts, key, _ = cohesion_of([f"Optimal control of system {i} " + ("is hard to control." if i < 2 else "works.")
+                                 for i in range(10)])
+    verbs = {word for word, verb in zip(texts.tokens.words, verb_words(texts.tokens)) if verb}
+    assert "control" not in verbs and 2 / 12 < MIN_VERB_SHARE
+    assert texts.terms[key("optimal control")]

@@ -50,6 +50,12 @@ MIN_COHESION = 0.05
 REPEAT_PRIOR = 0.3
 PRIOR_ABSTRACTS = 2
 MIN_REPEAT_SHARE = 0.15
+# A phrase ending in a verb is a clause ('networks learn', 'models generalize'), not a term. A word is a verb
+# when the list's authors write it after 'to' or a modal ('to learn', 'can generalize') in at least
+# MIN_VERB_SHARE of its uses (and MIN_VERB_MARKS times): nouns ('memory', 'models', 'learning') almost never.
+VERB_MARKERS = frozenset({"to", "can", "cannot", "could", "may", "might", "must", "should", "will", "would"})
+MIN_VERB_SHARE = 0.3
+MIN_VERB_MARKS = 2
 # Long lists fit the latent view by a randomized SVD on an evenly spread sample of this many papers
 # (then project all of them): ARPACK on the whole list costs more with every paper, the sample does not.
 SVD_SAMPLE = 2000
@@ -106,9 +112,39 @@ class Texts:
         return (again + REPEAT_PRIOR * PRIOR_ABSTRACTS) / (using + PRIOR_ABSTRACTS) >= MIN_REPEAT_SHARE
 
     @cached_property
+    def terms(self) -> np.ndarray:
+        """Per phrase key: whether it can name a topic, a single word or a cohesive phrase that is no clause."""
+        return self.cohesive & ~self.clauses
+
+    @cached_property
+    def clauses(self) -> np.ndarray:
+        """Per phrase key: a phrase of several words most of whose uses end in a verb (see VERB_MARKERS)."""
+        verb = verb_words(self.tokens)
+        stream = np.r_[self.tokens.stream, -1, -1]
+        ends_in_verb = np.zeros(len(self.phrases.key_stems), dtype=np.int64)
+        uses = np.zeros(len(self.phrases.key_stems), dtype=np.int64)
+        for size, starting in enumerate(self.phrases.starting[1:], start=2):
+            where = np.flatnonzero(starting >= 0)
+            last = stream[where + size - 1]
+            uses += np.bincount(starting[where], minlength=len(uses))
+            ends_in_verb += np.bincount(starting[where], weights=verb[last], minlength=len(uses)).astype(np.int64)
+        return 2 * ends_in_verb > uses
+
+    @cached_property
     def casing(self) -> dict[int, str]:
         """The authors' casing of the words they write with inner capitals, by word index."""
         return word_casing(self)
+
+
+def verb_words(tokens: Tokens) -> np.ndarray:
+    """Per word of the list: whether its authors use it as a verb (see VERB_MARKERS)."""
+    stream = tokens.stream
+    marker = np.array([word in VERB_MARKERS for word in tokens.words] + [False])   # the last entry: a break (-1)
+    used = stream >= 0
+    after_marker = used & marker[np.r_[-1, stream[:-1]]]
+    uses = np.bincount(stream[used], minlength=len(tokens.words))
+    marks = np.bincount(stream[after_marker], minlength=len(tokens.words))
+    return (marks >= MIN_VERB_MARKS) & (marks >= MIN_VERB_SHARE * uses)
 
 
 def phrase_cohesion(table: PhraseCounts, counts: sparse.csr_matrix) -> np.ndarray:

@@ -72,7 +72,7 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int,
     inside, in_titles = np.divmod(np.rint(totals.data).astype(np.int64), n + 1)[::-1]
     size = np.maximum(np.bincount(labels[placed], minlength=count), 1)[theme]
     words = features.texts.phrases.lengths[key]
-    keep = ~((inside < 2) & (size > 2)) & ~features.texts.phrases.has_short_word[key] & features.texts.cohesive[key]
+    keep = ~((inside < 2) & (size > 2)) & ~features.texts.phrases.has_short_word[key] & features.texts.terms[key]
     share_in = (inside + 0.5) / (size + 1.0)
     share_out = (features.frequency[key] - inside + 0.5) / (n - size + 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):

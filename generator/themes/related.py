@@ -165,7 +165,7 @@ class SharedPhrases:
         table = features.texts.phrases
         n = features.phrases.shape[0]
         telling = (features.frequency >= 2) & (features.frequency <= max(2.0, 2 * np.sqrt(n)))
-        candidate = np.flatnonzero(telling & ~table.has_short_word & features.texts.cohesive)
+        candidate = np.flatnonzero(telling & ~table.has_short_word & features.texts.terms)
         base = np.log(n / features.frequency[candidate]) * table.lengths[candidate]
         alphabetical = alphabetical_rank(features, candidate)
         compound = table.compound[candidate]
