@@ -50,9 +50,11 @@ MIN_COHESION = 0.05
 REPEAT_PRIOR = 0.3
 PRIOR_ABSTRACTS = 2
 MIN_REPEAT_SHARE = 0.15
-# A phrase ending in a verb is a clause ('networks learn', 'models generalize'), not a term. A word is a verb
-# when the list's authors write it after 'to' or a modal ('to learn', 'can generalize') in at least
-# MIN_VERB_SHARE of its uses (and MIN_VERB_MARKS times): nouns ('memory', 'models', 'learning') almost never.
+# A phrase ending in a verb or its past ('networks learn', 'models trained'), or opening with its -s form
+# ('improves accuracy'), is a clause, not a term; so is a lone verb ('improves', 'explored'). A word is a
+# verb when the list's authors write it after 'to' or a modal ('to learn', 'can generalize') in at least
+# MIN_VERB_SHARE of its uses (and MIN_VERB_MARKS times): nouns ('memory', 'models', 'learning') almost never,
+# and words both ('use', 'control', 'study') mostly as nouns.
 VERB_MARKERS = frozenset({"to", "can", "cannot", "could", "may", "might", "must", "should", "will", "would"})
 MIN_VERB_SHARE = 0.3
 MIN_VERB_MARKS = 2
@@ -118,17 +120,17 @@ class Texts:
 
     @cached_property
     def clauses(self) -> np.ndarray:
-        """Per phrase key: a phrase of several words most of whose uses end in a verb (see VERB_MARKERS)."""
-        verb = verb_words(self.tokens)
-        stream = np.r_[self.tokens.stream, -1, -1]
-        ends_in_verb = np.zeros(len(self.phrases.key_stems), dtype=np.int64)
-        uses = np.zeros(len(self.phrases.key_stems), dtype=np.int64)
-        for size, starting in enumerate(self.phrases.starting[1:], start=2):
-            where = np.flatnonzero(starting >= 0)
-            last = stream[where + size - 1]
-            uses += np.bincount(starting[where], minlength=len(uses))
-            ends_in_verb += np.bincount(starting[where], weights=verb[last], minlength=len(uses)).astype(np.int64)
-        return 2 * ends_in_verb > uses
+        """Per phrase key: a verb, or a clause rather than a term (see VERB_MARKERS), in most of its uses:
+        it ends in a verb ('networks learn', 'explored', 'models trained'), or is or opens with one that takes
+        a subject ('improves', 'enhances LLMs')."""
+        base_or_past, with_subject = (np.r_[flags, False][self.tokens.stream] for flags in verb_forms(self.tokens))
+        ends_in_verb = np.r_[base_or_past, False, False]   # at each token: is the token `size - 1` on a verb?
+        clause_uses = np.zeros(len(self.phrases.key_stems), dtype=np.int64)
+        for size, starting in enumerate(self.phrases.starting, start=1):
+            clause = (starting >= 0) & (ends_in_verb[size - 1:size - 1 + len(starting)] | with_subject)
+            clause_uses += np.bincount(starting[clause], minlength=len(clause_uses))
+        uses = np.asarray(self.phrases.counts.sum(axis=0)).ravel()
+        return 2 * clause_uses > uses
 
     @cached_property
     def casing(self) -> dict[int, str]:
@@ -145,6 +147,26 @@ def verb_words(tokens: Tokens) -> np.ndarray:
     uses = np.bincount(stream[used], minlength=len(tokens.words))
     marks = np.bincount(stream[after_marker], minlength=len(tokens.words))
     return (marks >= MIN_VERB_MARKS) & (marks >= MIN_VERB_SHARE * uses)
+
+
+def verb_forms(tokens: Tokens) -> tuple[np.ndarray, np.ndarray]:
+    """Per word of the list: whether it is a verb or its past ('learn', 'learned'), and whether it is a verb's
+    form taking a subject ('learns'). 'learning' is mostly a noun, and 'maps' or 'gains' end noun phrases."""
+    base = verb_words(tokens)
+    verbs = [word for word, verb in zip(tokens.words, base.tolist()) if verb]
+    index = {word: position for position, word in enumerate(tokens.words)}
+
+    def forms(*endings: tuple[str, str]) -> list[int]:
+        """Words of the list made from a verb by replacing its ending `cut` (maybe '') by `ending`."""
+        made = (verb[:len(verb) - len(cut)] + ending for verb in verbs for cut, ending in endings if verb.endswith(cut))
+        return [index[word] for word in made if word in index]
+
+    with_subject = np.zeros(len(tokens.words), dtype=bool)
+    with_subject[forms(("", "s"), ("", "es"), ("y", "ies"))] = True   # learns, reaches, applies
+    past = base.copy()
+    past[forms(("", "ed"), ("e", "ed"), ("y", "ied"))] = True          # learned, explored, applied
+    past[[index[made] for made in (verb + verb[-1] + "ed" for verb in verbs) if made in index]] = True   # mapped
+    return past, with_subject
 
 
 def phrase_cohesion(table: PhraseCounts, counts: sparse.csr_matrix) -> np.ndarray:
