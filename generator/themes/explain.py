@@ -20,7 +20,7 @@ def paper_line(grouping: Grouping, paper_id: str, names: dict[str, str]) -> str:
     """One paper: pin, score in its theme, the next best themes and the key terms tying it to its theme."""
     place = grouping.placements[paper_id]
     scores = dict(place.suggestions)
-    own = f"score {scores[place.theme]:.2f}" if place.theme in scores else "score below its top three"
+    own = f"score {scores[place.theme]:.2f}" if place.theme in scores else "fits three other themes better"
     others = [f"{names[slug]} [{slug}] {score:.2f}" for slug, score in place.suggestions if slug != place.theme][:2]
     pin = " (pinned)" if place.pinned else ""
     ties = f"; terms: {', '.join(place.terms)}" if place.terms else ""
