@@ -345,3 +345,19 @@ def test_related_papers_never_share_a_clause():
         ("What transformers learn from data", "Transformers learn from self-attention patterns over data."),
         [f"Models able to learn about subject{i}." for i in range(18)])
     assert shown == {"self-attention", "transformers"}
+
+
+def test_a_clause_never_names_a_theme_nor_is_a_key_term():
+    """'networks learn' opens every title of one theme, but the list writes 'to learn': its name and terms
+    come from its noun phrases instead."""
+    learn = [Paper(id=f"a{i}", source=f"content/papers/a{i}.yml", title=f"How networks learn sparse codes, part {i}",
+                   abstract=f"Networks learn sparse codes of images {i}. We ask what they need to learn, and "
+                            f"how fast they can learn to store visual memory.") for i in range(8)]
+    graphs = [Paper(id=f"b{i}", source=f"content/papers/b{i}.yml", title=f"Graph colouring heuristics, part {i}",
+                    abstract=f"Graph colouring heuristics for instance {i} use greedy search and local moves.")
+              for i in range(8)]
+    grouping = group_papers(learn + graphs, ThemesSection(count=2))
+    theme = grouping.theme(grouping.placements["a0"].theme)
+    assert set(theme.papers) == {p.id for p in learn}
+    assert "sparse codes" in theme.name.lower()
+    assert all("networks learn" not in text.lower() for text in (theme.name, *theme.terms)), (theme.name, theme.terms)

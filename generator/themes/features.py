@@ -50,8 +50,8 @@ MIN_COHESION = 0.05
 REPEAT_PRIOR = 0.3
 PRIOR_ABSTRACTS = 2
 MIN_REPEAT_SHARE = 0.15
-# A phrase ending in a verb or its past ('networks learn', 'models trained'), or opening with its -s form
-# ('improves accuracy'), is a clause, not a term; so is a lone verb ('improves', 'explored'). A word is a
+# A phrase with a verb or its past after its first word ('networks learn', 'models trained'), or opening with
+# a verb's -s form ('improves accuracy'), is a clause, not a term; so is a lone verb ('improves'). A word is a
 # verb when the list's authors write it after 'to' or a modal ('to learn', 'can generalize') in at least
 # MIN_VERB_SHARE of its uses (and MIN_VERB_MARKS times): nouns ('memory', 'models', 'learning') almost never,
 # and words both ('use', 'control', 'study') mostly as nouns.
@@ -120,14 +120,18 @@ class Texts:
 
     @cached_property
     def clauses(self) -> np.ndarray:
-        """Per phrase key: a verb, or a clause rather than a term (see VERB_MARKERS), in most of its uses:
-        it ends in a verb ('networks learn', 'explored', 'models trained'), or is or opens with one that takes
-        a subject ('improves', 'enhances LLMs')."""
+        """Per phrase key: a verb, or a clause rather than a term (see VERB_MARKERS), in most of its uses: a
+        word after its first is a verb or its past ('networks learn', 'models trained', 'networks learn sparse'),
+        or it is or opens with a verb's -s form ('improves', 'enhances LLMs'). A verb may open a term:
+        'transfer learning', 'search engines'."""
         base_or_past, with_subject = (np.r_[flags, False][self.tokens.stream] for flags in verb_forms(self.tokens))
-        ends_in_verb = np.r_[base_or_past, False, False]   # at each token: is the token `size - 1` on a verb?
+        verb_at = np.r_[base_or_past, False, False]   # verb_at[p + i]: is the token i places on a verb?
         clause_uses = np.zeros(len(self.phrases.key_stems), dtype=np.int64)
         for size, starting in enumerate(self.phrases.starting, start=1):
-            clause = (starting >= 0) & (ends_in_verb[size - 1:size - 1 + len(starting)] | with_subject)
+            clause = with_subject | (size == 1) & base_or_past
+            for offset in range(1, size):
+                clause = clause | verb_at[offset:offset + len(starting)]
+            clause &= starting >= 0
             clause_uses += np.bincount(starting[clause], minlength=len(clause_uses))
         uses = np.asarray(self.phrases.counts.sum(axis=0)).ravel()
         return 2 * clause_uses > uses
