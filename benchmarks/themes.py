@@ -247,7 +247,7 @@ def main():
     related_example(grouping, papers)
     determinism(papers)
     stability(papers, trials=2 if quick else 5)
-    sizes = [len(papers), 1000, 2000] + ([10000] if "--big" in sys.argv else [])
+    sizes = [len(papers), 1000, SCALABLE_FROM - 1, SCALABLE_FROM, 5000] + ([10000] if "--big" in sys.argv else [])
     timings(papers, themes, truth, sizes[:1] if quick else sizes)
 
 
