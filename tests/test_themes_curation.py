@@ -361,3 +361,13 @@ def test_a_clause_never_names_a_theme_nor_is_a_key_term():
     assert set(theme.papers) == {p.id for p in learn}
     assert "sparse codes" in theme.name.lower()
     assert all("networks learn" not in text.lower() for text in (theme.name, *theme.terms)), (theme.name, theme.terms)
+
+
+@pytest.mark.parametrize("title, abstract", [("AI {i}", "AI and ML."), ("We learn {i}", "To learn, to learn.")])
+def test_a_list_without_a_phrase_to_share_still_gets_themes_and_related_papers(title, abstract):
+    """Words under three letters or verbs only: no phrase can be shown, and related papers share none."""
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=title.format(i=i), abstract=abstract)
+              for i in range(4)]
+    grouping = group_papers(papers, SETTINGS)
+    assert sorted(pid for theme in grouping.themes for pid in theme.papers) == [p.id for p in papers]
+    assert all(len(grouping.related[p.id]) == 3 and all(not r.terms for r in grouping.related[p.id]) for p in papers)

@@ -140,6 +140,8 @@ def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
     repeating a better one.
     """
     job = SharedPhrases.ranked(features, pairs)
+    if not job.shown:   # no phrase of the list can be shown ('AI 1', 'AI 2'): every pair shares none
+        return [[] for _ in range(len(pairs))]
     return [kept for start in range(0, len(pairs), PAIR_CHUNK) for kept in job.chunk(start)]
 
 
