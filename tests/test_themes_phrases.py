@@ -5,7 +5,7 @@ import re
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from generator.themes import phrases
@@ -199,3 +199,28 @@ def test_a_word_written_after_to_now_and_then_stays_a_noun():
     verbs = {word for word, verb in zip(texts.tokens.words, verb_words(texts.tokens)) if verb}
     assert "control" not in verbs and 2 / 12 < MIN_VERB_SHARE
     assert texts.terms[key("optimal control")]
+
+
+# Words that stress the theme step: under three letters, stop words, verbs and their forms, hyphenated,
+# acronyms, digits, punctuation and non-ASCII.
+STRESS_WORDS = ["AI", "ML", "go", "to", "can", "the", "and", "we", "learn", "learns", "learned", "improve",
+                "improves", "deep", "networks", "graph", "memory", "model", "models", "state-of-the-art",
+                "in-context", "learning", "LLMs", "LLM", "2024", "x", "é", "ß", "α", "—", ".", ",", "(", ")"]
+WORDS_OF = st.lists(st.sampled_from(STRESS_WORDS), max_size=12).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(WORDS_OF, WORDS_OF), min_size=1, max_size=9), st.sampled_from(["auto", 1, 2, 3, 5]))
+@example([("AI 1", "AI and ML"), ("AI 2", "AI and ML"), ("AI 3", "AI and ML")], "auto")   # no phrase to share
+def test_any_small_list_gets_themes_names_and_related_papers(texts, count):
+    """Whatever a short list's words, the theme step places every paper and names every theme."""
+    from generator.schema import Paper, ThemesSection
+    from generator.themes import group_papers, locked_themes
+
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=title or "x", abstract=abstract)
+              for i, (title, abstract) in enumerate(texts)]
+    grouping = group_papers(papers, ThemesSection(count=count))
+    assert sorted(pid for theme in grouping.themes for pid in theme.papers) == sorted(p.id for p in papers)
+    assert all(theme.name for theme in grouping.themes) and set(grouping.related) == {p.id for p in papers}
+    again = group_papers(papers, ThemesSection(count=count), lock=locked_themes(grouping))
+    assert [set(t.papers) for t in again.themes] == [set(t.papers) for t in grouping.themes]
