@@ -73,10 +73,20 @@ def spectral_embedding(graph: sparse.csr_matrix, dimensions: int, seed: int) -> 
 
 
 def kmeans(embedding: np.ndarray, count: int, seed: int) -> np.ndarray:
-    """k-means on the row-normalised first `count` eigenvectors (the last step of spectral clustering)."""
-    model = KMeans(n_clusters=count, init="k-means++", n_init=KMEANS_RESTARTS, max_iter=300, tol=1e-6,
-                   random_state=seed)
-    return model.fit_predict(normalize(embedding[:, :count]))
+    """k-means on the row-normalised first `count` eigenvectors (the last step of spectral clustering).
+
+    Never into more themes than there are distinct points: papers without a word of their own ('123') all
+    look alike, and k-means would warn the reader about it.
+    """
+    points = normalize(embedding[:, :count])
+    model = KMeans(n_clusters=min(count, distinct_rows(points)), init="k-means++", n_init=KMEANS_RESTARTS,
+                   max_iter=300, tol=1e-6, random_state=seed)
+    return model.fit_predict(points)
+
+
+def distinct_rows(points: np.ndarray) -> int:
+    """How many different rows there are, to the tenth decimal."""
+    return len(np.unique(np.round(points, 10), axis=0))
 
 
 def count_range(n: int) -> tuple[int, int]:
