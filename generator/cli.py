@@ -160,10 +160,14 @@ def add(project, bibtex_file, paper_id, interactive, dry_run, **fields):
 
 def bibtex_values(stream) -> dict:
     """The values of the single entry in a BibTeX file."""
-    from generator.entries import parse_source
+    from generator.entries import not_utf8, parse_source
 
     display = "standard input" if stream.name == "<stdin>" else stream.name
-    drafts = parse_source(stream.read(), "bibtex", display)
+    try:
+        text = stream.read()
+    except UnicodeDecodeError as error:
+        raise not_utf8(display, error) from None
+    drafts = parse_source(text, "bibtex", display)
     if len(drafts) != 1:
         raise click.BadParameter(f"{display} holds {len(drafts)} entries; `add` takes one "
                                  "(use `readinglist import --format bibtex` for several)", param_hint="--bibtex")

@@ -99,9 +99,14 @@ def read_source(source: Path, display: str) -> str:
     try:
         return source.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise ReadingListError(f"{display}: is not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise not_utf8(display, error) from None
     except OSError as error:
         raise ReadingListError(f"{display}: cannot be read ({error.strerror})") from None
+
+
+def not_utf8(display: str, error: UnicodeDecodeError) -> ReadingListError:
+    """The error for a source that is not UTF-8 text, naming the first byte that is not."""
+    return ReadingListError(f"{display}: is not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8")
 
 
 def parse_source(text: str, fmt: str, display: str) -> list[Draft]:

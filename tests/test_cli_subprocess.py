@@ -34,13 +34,18 @@ def test_check_exit_codes_from_the_console_script(tmp_path: Path):
 def test_add_and_import_bad_input_without_traceback(tmp_path: Path):
     root = make_project(tmp_path)
     (root / "latin1.csv").write_bytes("title\nCaf\xe9\n".encode("latin-1"))
+    (root / "latin1.bib").write_bytes("@article{a, title={Caf\xe9}}\n".encode("latin-1"))
     results = [
         readinglist("add", "--bibtex", "-", cwd=root, stdin="@article{broken, title={x"),
         readinglist("import", "latin1.csv", "--format", "csv", cwd=root),
         readinglist("add", "--title", "Deep residual learning for image recognition", cwd=root),
+        readinglist("add", "--bibtex", "latin1.bib", cwd=root),
     ]
-    assert [r.returncode for r in results] == [1, 1, 1]
-    assert results[1].stderr == "Error: latin1.csv: is not UTF-8 text (invalid continuation byte at byte 9)\n"
+    assert [r.returncode for r in results] == [1, 1, 1, 1]
+    assert results[1].stderr == ("Error: latin1.csv: is not UTF-8 text (invalid continuation byte at byte 9); "
+                                 "save it as UTF-8\n")
+    assert results[3].stderr == ("Error: latin1.bib: is not UTF-8 text (invalid continuation byte at byte 22); "
+                                 "save it as UTF-8\n")
     assert all("Traceback" not in r.stderr for r in results)
 
 
