@@ -118,6 +118,11 @@ def pyyaml_document(text: str, rel: str) -> tuple[YamlDocument | None, list[Prob
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        start = getattr(error, "context_mark", None)
+        if getattr(error, "context", None) == "while scanning a simple key" and start is not None:
+            # PyYAML points at the line after the one that lacks its ':' (or its '- ')
+            return None, [Problem(rel, start.line + 1, None, "this line is neither 'key: value' nor a list item "
+                                                            "'- value'; add the missing ':' or '- '")]
         if mark is None:
             return None, [Problem(rel, None, None, f"this is not valid YAML: {reason}")]
         return None, [Problem(rel, mark.line + 1, None, f"this is not valid YAML at column {mark.column + 1}: "

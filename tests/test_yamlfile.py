@@ -102,6 +102,8 @@ BROKEN = [
     ("title: a\x00b\n", ["x.yml:1: contains the control character U+0000 at column 9, which YAML does not allow; "
                           "remove it"]),
     ("title: x\n  y: z\n", ["x.yml:2: this is not valid YAML at column 4: mapping values are not allowed here"]),
+    ("authors:\n  - A B\n  C D\nyear: 2017\n", ["x.yml:3: this line is neither 'key: value' nor a list item "
+                                                  "'- value'; add the missing ':' or '- '"]),
     ("title: a\ntitle: b\n", ["x.yml:2: title: appears twice; keep one"]),
     ("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
