@@ -128,9 +128,9 @@ class Texts:
         verb_at = np.r_[base_or_past, False, False]   # verb_at[p + i]: is the token i places on a verb?
         clause_uses = np.zeros(len(self.phrases.key_stems), dtype=np.int64)
         for size, starting in enumerate(self.phrases.starting, start=1):
-            clause = with_subject | (size == 1) & base_or_past
-            for offset in range(1, size):
-                clause = clause | verb_at[offset:offset + len(starting)]
+            clause = with_subject.copy()
+            for offset in range(min(1, size - 1), size):   # the words after the first, or a lone word
+                clause |= verb_at[offset:offset + len(starting)]
             clause &= starting >= 0
             clause_uses += np.bincount(starting[clause], minlength=len(clause_uses))
         uses = np.asarray(self.phrases.counts.sum(axis=0)).ravel()

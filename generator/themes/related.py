@@ -140,8 +140,6 @@ def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
     repeating a better one.
     """
     job = SharedPhrases.ranked(features, pairs)
-    if not job.shown:   # no phrase of the list can be shown ('AI 1', 'AI 2'): every pair shares none
-        return [[] for _ in range(len(pairs))]
     return [kept for start in range(0, len(pairs), PAIR_CHUNK) for kept in job.chunk(start)]
 
 
@@ -214,5 +212,7 @@ def ranked_entries(phrases, titles, pairs: np.ndarray, rank: np.ndarray) -> np.n
 def leading_keys(codes: np.ndarray, bounds: np.ndarray, span: int, key_of_rank: np.ndarray) -> list[list[int]]:
     """The keys of the first HEAD_ENTRIES ranks of each pair, -1 past the phrases it shares."""
     index = bounds[:-1, None] + np.arange(HEAD_ENTRIES)
-    ranks = codes[np.minimum(index, len(codes) - 1)] % span if len(codes) else np.zeros(index.shape, dtype=np.int64)
+    if not len(codes):   # no pair shares a phrase that can be shown (or the list has none: 'AI 1', 'AI 2')
+        return np.full(index.shape, -1).tolist()
+    ranks = codes[np.minimum(index, len(codes) - 1)] % span
     return np.where(index < bounds[1:, None], key_of_rank[ranks], -1).tolist()
