@@ -120,7 +120,7 @@ class Texts:
 
     @cached_property
     def clauses(self) -> np.ndarray:
-        """Per phrase key: a verb, or a clause rather than a term (see VERB_MARKERS), in most of its uses: a
+        """Per phrase key: a verb, or a clause rather than a term (see VERB_MARKERS), in half its uses or more: a
         word after its first is a verb or its past ('networks learn', 'models trained', 'networks learn sparse'),
         or it is or opens with a verb's -s form ('improves', 'enhances LLMs'). A verb may open a term:
         'transfer learning', 'search engines'."""
@@ -134,7 +134,7 @@ class Texts:
             clause &= starting >= 0
             clause_uses += np.bincount(starting[clause], minlength=len(clause_uses))
         uses = np.asarray(self.phrases.counts.sum(axis=0)).ravel()
-        return 2 * clause_uses > uses
+        return 2 * clause_uses >= uses
 
     @cached_property
     def casing(self) -> dict[int, str]:
