@@ -226,3 +226,11 @@ def test_any_small_list_gets_themes_names_and_related_papers(texts, count):
     assert all(theme.name for theme in grouping.themes) and set(grouping.related) == {p.id for p in papers}
     again = group_papers(papers, ThemesSection(count=count), lock=locked_themes(grouping))
     assert [set(t.papers) for t in again.themes] == [set(t.papers) for t in grouping.themes]
+
+
+def test_a_phrase_written_as_often_as_a_clause_as_not_is_a_clause():
+    """'better understand' once and 'better understanding' once: its display form would be the clause."""
+    texts, key, _ = cohesion_of(["We aim to better understand memory, and to understand it.",
+                                 "A better understanding of memory helps us to understand recall.",
+                                 "Memory and recall, studied again."])
+    assert texts.clauses[key("better understand")] and not texts.clauses[key("memory")]
