@@ -18,8 +18,9 @@ from generator.project import Project
 from generator.schema import CuratedTheme, Paper, ThemesSection
 from generator.themelock import lock_file, read_lock
 from generator.themes import LockedTheme, align_with_lock, group_papers, grouping_json, locked_themes
-from generator.themes.features import read_texts, vectorize
-from generator.themes.naming import distinct, name_and_phrases, qualifying_stems, without_dangling_words
+from generator.themes.features import read_texts, stem, vectorize
+from generator.themes.naming import (distinct, lone_modifiers, modifier_words, name_and_phrases, qualifying_stems,
+                                     without_dangling_words)
 
 SETTINGS = ThemesSection()
 def theme_name(*arguments) -> str:
@@ -188,8 +189,52 @@ def test_a_phrase_ending_in_a_qualifying_word_gives_way_to_the_phrase_going_on_f
     key = {features.key_text(k): k for k in range(features.phrases.shape[1])}
     ranked = np.array([key[t] for t in ("bayesian", "protein", "fast bayesian", "bayesian inference",
                                         "fast bayesian network", "fast")])
-    kept = without_dangling_words(features, ranked, qualifying_stems(features))
+    kept = without_dangling_words(features, ranked, qualifying_stems(features), lone_modifiers(features))
     assert [features.key_text(k) for k in kept] == ["bayesian inference", "protein", "fast bayesian network", "fast"]
+
+
+def test_adverbs_and_participles_are_told_from_nouns_ending_alike():
+    words = ["continually", "jointly", "efficiently", "shared", "summarized", "labeled",
+             "anomaly", "family", "assembly", "homophily", "speed", "testbed", "early", "learning", "model"]
+    assert [w for w, flag in zip(words, modifier_words(words)) if flag] == \
+        ["continually", "jointly", "efficiently", "shared", "summarized", "labeled"]
+
+
+def test_a_lone_word_mostly_written_as_a_participle_gives_way_to_the_phrase_it_qualifies():
+    """'shared' is written as a participle; 'sharing' (same stem) once: the lone word gives way to 'shared
+    representations'. 'anomaly' ends in -ly and is a noun."""
+    abstracts = ["Shared representations of anomaly detection.", "Shared representations for anomaly scores.",
+                 "Anomaly data shared with sharing rules.", "Shared across anomaly detectors."]
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
+              for i, text in enumerate(abstracts)]
+    features = vectorize(read_texts(papers, []), False)
+    key = {features.key_text(k): k for k in range(features.phrases.shape[1])}
+    flagged = np.flatnonzero(lone_modifiers(features))
+    assert features.display(flagged) == ["shared"]
+    ranked = np.array([key[" ".join(map(stem, t.split()))]
+                       for t in ("shared", "anomaly", "shared representations", "anomaly detection")])
+    kept = without_dangling_words(features, ranked, np.zeros(len(features.texts.phrases.stems), bool),
+                                  lone_modifiers(features))
+    assert features.display(kept) == ["shared representations", "anomaly", "anomaly detection"]
+
+
+def test_a_lone_adverb_never_names_a_theme_nor_is_a_key_term():
+    """'continually' is in every paper of one theme, each time beside other words: it gives way to the theme's
+    noun phrases."""
+    things = ["robots", "games", "dialogue", "vision", "control", "markets", "music", "proteins"]
+    verbs = ["adapt", "change", "improve", "update", "grow", "evolve", "train", "refine"]
+    continual = [Paper(id=f"a{i}", source=f"content/papers/a{i}.yml",
+                       title=f"Continually {verb} agents: replay buffers",
+                       abstract=f"Agents {verb} continually on {thing}; replay buffers store old {thing} episodes.")
+                 for i, (thing, verb) in enumerate(zip(things, verbs))]
+    graphs = [Paper(id=f"b{i}", source=f"content/papers/b{i}.yml", title=f"Graph colouring heuristics, part {i}",
+                    abstract=f"Graph colouring heuristics for instance {i} use greedy search and local moves.")
+              for i in range(8)]
+    grouping = group_papers(continual + graphs, ThemesSection(count=2))
+    theme = grouping.theme(grouping.placements["a0"].theme)
+    assert set(theme.papers) == {p.id for p in continual}
+    assert all("continually" not in text.lower() for text in (theme.name, *theme.terms)), (theme.name, theme.terms)
+    assert "replay buffers" in theme.terms, theme.terms
 
 
 def test_distinct_phrases_drop_parts_and_acronyms():

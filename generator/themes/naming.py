@@ -35,6 +35,14 @@ TERM_SHARE = 0.2
 # it: alone in a name or among key terms it reads as a dangling adjective ("Meta learning and bayesian").
 MODIFIER_SHARE = 0.85
 MODIFIER_USES = 3
+# So does a lone word its authors mostly write as an adverb ('continually', 'jointly') or a participle ('shared',
+# 'summarized', 'labeled'): "Class-Incremental learning and summarized". Adverbs are told by their endings, so
+# that nouns ending in -ly ('anomaly', 'family', 'assembly', 'homophily') are not; participles by -ed, save the
+# nouns ending in -eed and -bed ('speed', 'seed', 'testbed'). Shorter words ('red', 'early') are left alone.
+ADVERB_ENDINGS = ("ally", "ively", "ously", "fully", "ently", "antly", "ingly", "edly", "ately", "ably", "ibly",
+                  "arly", "tly", "sly")
+NOUNS_ENDING_IN_ED = ("eed", "bed")
+MIN_MODIFIER_LENGTH = 6
 # The second phrase of a name must be the theme's own, not a phrase the whole list uses ('language
 # models' beside 'sparse autoencoders'): its papers use it at least NAME_LIFT times as often as the rest
 # of the list, and it scores at least NAME_SHARE of the first. Otherwise the first phrase names the
@@ -83,6 +91,7 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int,
     theme, key, score, lift, untitled = theme[keep], key[keep], score[keep], lift[keep], in_titles[keep] == 0
     bounds = np.searchsorted(theme, np.arange(count + 1))   # the product's rows come theme by theme
     qualifying = qualifying_stems(features)
+    modifiers = lone_modifiers(features)
     rankings = []
     for k in range(count):
         part = slice(bounds[k], bounds[k + 1])
@@ -91,7 +100,7 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int,
         # a phrase no member's title uses is rarely what the theme is about ('proposed model')
         order = np.lexsort((alphabetical_rank(features, keys), -score[part][chosen], untitled[part][chosen]))
         listed = keys.tolist()
-        rankings.append(Ranking(without_dangling_words(features, keys[order], qualifying),
+        rankings.append(Ranking(without_dangling_words(features, keys[order], qualifying, modifiers),
                                 dict(zip(listed, score[part][chosen].tolist())),
                                 dict(zip(listed, lift[part][chosen].tolist())), len(chosen) == part.stop - part.start))
     return rankings
@@ -251,15 +260,46 @@ def qualifying_stems(features: Features) -> np.ndarray:
     return (uses >= MODIFIER_USES) & (followed >= MODIFIER_SHARE * uses)
 
 
-def without_dangling_words(features: Features, ranked: np.ndarray, qualifying: np.ndarray) -> np.ndarray:
-    """A theme's ranking with each phrase ending in a word that mostly qualifies another replaced by the
-    best phrase of the ranking that goes on from it ('bayesian' -> 'bayesian inference', 'deep linear' ->
-    'deep linear networks'), or left out when there is none."""
+def lone_modifiers(features: Features) -> np.ndarray:
+    """Per phrase key: a lone word the titles and abstracts write as an adverb or a participle (see ADVERB_ENDINGS)
+    at least as often as in its most used other form, as it is then shown ('continually', 'shared')."""
+    texts = features.texts
+    limit = texts.tokens.text_starts[2 * texts.count]   # titles and abstracts come first
+    starting, stream = texts.phrases.starting[0][:limit], texts.tokens.stream[:limit]
+    used = starting >= 0
+    key_of_word = np.full(len(texts.tokens.words), -1, dtype=np.int64)
+    key_of_word[stream[used]] = starting[used]      # a word has one stem, so one single-word key
+    word_uses = np.bincount(stream[used], minlength=len(key_of_word))
+    present = np.flatnonzero(word_uses > 0)
+    modifier = modifier_words(texts.tokens.words)[present]
+    keys, uses = key_of_word[present], word_uses[present]
+    modifier_uses = np.bincount(keys[modifier], weights=uses[modifier], minlength=len(texts.phrases.key_stems))
+    other_uses = np.zeros(len(modifier_uses))
+    np.maximum.at(other_uses, keys[~modifier], uses[~modifier])
+    return (modifier_uses > 0) & (modifier_uses >= other_uses)
+
+
+def modifier_words(words: Sequence[str]) -> np.ndarray:
+    """Per word: whether it reads as an adverb or a participle (see ADVERB_ENDINGS)."""
+    def reads_as_modifier(word: str) -> bool:
+        if len(word) < MIN_MODIFIER_LENGTH:
+            return False
+        return word.endswith(ADVERB_ENDINGS) or (word.endswith("ed") and not word.endswith(NOUNS_ENDING_IN_ED))
+
+    return np.array([reads_as_modifier(word) for word in words], dtype=bool)
+
+
+def without_dangling_words(features: Features, ranked: np.ndarray, qualifying: np.ndarray,
+                           modifiers: np.ndarray) -> np.ndarray:
+    """A theme's ranking with each phrase ending in a word that mostly qualifies another, and each lone adverb or
+    participle (`modifiers`, see lone_modifiers), replaced by the best phrase of the ranking that goes on from it
+    ('bayesian' -> 'bayesian inference', 'deep linear' -> 'deep linear networks', 'unsupervised' -> 'unsupervised
+    methods'), or left out when there is none."""
     table = features.texts.phrases
     stems = table.key_stems[ranked].astype(np.int64)
     lengths = table.lengths[ranked]
     last = stems[np.arange(len(ranked)), np.maximum(lengths - 1, 0)]
-    dangling = np.flatnonzero(qualifying[np.maximum(last, 0)])
+    dangling = np.flatnonzero(qualifying[np.maximum(last, 0)] | modifiers[ranked])
     if not len(dangling):
         return ranked
     base = np.int64(len(table.stems) + 1)
