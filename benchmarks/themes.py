@@ -1,7 +1,10 @@
 """Theme quality, speed and stability against the curator's dev grouping (prints every figure of issue 3).
 
-Run: .venv/bin/python benchmarks/themes.py [--quick] [--big]
-Reads ../shared/eval/curator-dev.json relative to the repository (skipped when missing). Single core.
+Run: .venv/bin/python benchmarks/themes.py [--quick] [--big] [--project DIR --curator FILE]
+Reads the shipped list and ../shared/eval/curator-dev.json relative to the repository (skipped when missing).
+Another list is measured the same way: `readinglist import` it into a project directory and give that directory
+and its curator's grouping (the same JSON shape: themes with id, name, description; papers with title, theme).
+Single core.
 """
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import os
 for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")  # the target is for one core
 
+import argparse  # noqa: E402
 import dataclasses  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
@@ -37,10 +41,11 @@ SUBSETS = 16
 SETTINGS = ThemesSection()
 
 
-def load():
-    """The shipped papers, the curator's themes as CuratedTheme, and the curator's theme slug per paper id."""
-    papers = load_catalog(Project(REPO)).papers
-    data = json.loads(CURATOR_FILE.read_text(encoding="utf-8"))
+def load(project=REPO, curator_file=CURATOR_FILE):
+    """A project's papers (the shipped ones by default), the curator's themes as CuratedTheme, and the curator's
+    theme slug per paper id."""
+    papers = load_catalog(Project(Path(project))).papers
+    data = json.loads(Path(curator_file).read_text(encoding="utf-8"))
     taken: set[str] = set()
     slug_of = {}
     themes = []
@@ -236,19 +241,29 @@ def related_example(grouping, papers):
         print(f"  {item.score:.3f} {title[item.id][:70]}  [{', '.join(item.terms)}]")
 
 
+def arguments():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="halves only, fewer stability trials, one timing")
+    parser.add_argument("--big", action="store_true", help="also time 10,000 papers")
+    parser.add_argument("--project", type=Path, default=REPO, help="the list to measure (default: the shipped one)")
+    parser.add_argument("--curator", type=Path, default=CURATOR_FILE, help="the curator's grouping of that list")
+    return parser.parse_args()
+
+
 def main():
-    if not CURATOR_FILE.exists():
-        print(f"skipped: {CURATOR_FILE} not found")
+    options = arguments()
+    if not options.curator.exists():
+        print(f"skipped: {options.curator} not found")
         return
-    papers, themes, truth = load()
-    quick = "--quick" in sys.argv
-    grouping = quality(papers, truth, themes, quick)
+    papers, themes, truth = load(options.project, options.curator)
+    print(f"{len(papers)} papers of {options.project}, {len(themes)} curator themes from {options.curator}")
+    grouping = quality(papers, truth, themes, options.quick)
     names(grouping, truth, themes)
     related_example(grouping, papers)
     determinism(papers)
-    stability(papers, trials=2 if quick else 5)
-    sizes = [len(papers), 1000, SCALABLE_FROM - 1, SCALABLE_FROM, 5000] + ([10000] if "--big" in sys.argv else [])
-    timings(papers, themes, truth, sizes[:1] if quick else sizes)
+    stability(papers, trials=2 if options.quick else 5)
+    sizes = [len(papers), 1000, SCALABLE_FROM - 1, SCALABLE_FROM, 5000] + ([10000] if options.big else [])
+    timings(papers, themes, truth, sizes[:1] if options.quick else sizes)
 
 
 if __name__ == "__main__":
