@@ -20,7 +20,7 @@ from generator.themelock import lock_file, read_lock
 from generator.themes import LockedTheme, align_with_lock, group_papers, grouping_json, locked_themes
 from generator.themes.features import read_texts, stem, vectorize
 from generator.themes.naming import (distinct, lone_modifiers, modifier_words, name_and_phrases, qualifying_stems,
-                                     without_dangling_words)
+                                     truncated_pairs, without_dangling_words)
 
 SETTINGS = ThemesSection()
 def theme_name(*arguments) -> str:
@@ -216,6 +216,16 @@ def test_a_lone_word_mostly_written_as_a_participle_gives_way_to_the_phrase_it_q
     kept = without_dangling_words(features, ranked, np.zeros(len(features.texts.phrases.stems), bool),
                                   lone_modifiers(features))
     assert features.display(kept) == ["shared representations", "anomaly", "anomaly detection"]
+
+
+def test_a_pair_of_words_mostly_opening_one_longer_phrase_is_a_truncation():
+    """'critical learning' is always 'critical learning periods'; 'sentence embedding' goes on with various words."""
+    abstracts = ["Critical learning periods in networks.", "Critical learning periods shape sentence embedding models.",
+                 "On critical learning periods and sentence embedding methods.", "A sentence embedding benchmark."]
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
+              for i, text in enumerate(abstracts)]
+    features = vectorize(read_texts(papers, []), False)
+    assert features.display(np.flatnonzero(truncated_pairs(features))) == ["critical learning"]
 
 
 def test_a_lone_adverb_never_names_a_theme_nor_is_a_key_term():

@@ -91,7 +91,7 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int,
     theme, key, score, lift, untitled = theme[keep], key[keep], score[keep], lift[keep], in_titles[keep] == 0
     bounds = np.searchsorted(theme, np.arange(count + 1))   # the product's rows come theme by theme
     qualifying = qualifying_stems(features)
-    modifiers = lone_modifiers(features)
+    giving_way = lone_modifiers(features) | truncated_pairs(features)
     rankings = []
     for k in range(count):
         part = slice(bounds[k], bounds[k + 1])
@@ -100,7 +100,7 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int,
         # a phrase no member's title uses is rarely what the theme is about ('proposed model')
         order = np.lexsort((alphabetical_rank(features, keys), -score[part][chosen], untitled[part][chosen]))
         listed = keys.tolist()
-        rankings.append(Ranking(without_dangling_words(features, keys[order], qualifying, modifiers),
+        rankings.append(Ranking(without_dangling_words(features, keys[order], qualifying, giving_way),
                                 dict(zip(listed, score[part][chosen].tolist())),
                                 dict(zip(listed, lift[part][chosen].tolist())), len(chosen) == part.stop - part.start))
     return rankings
@@ -260,6 +260,23 @@ def qualifying_stems(features: Features) -> np.ndarray:
     return (uses >= MODIFIER_USES) & (followed >= MODIFIER_SHARE * uses)
 
 
+def truncated_pairs(features: Features) -> np.ndarray:
+    """Per phrase key: a two-word phrase mostly written as the start of one three-word phrase ('unsupervised
+    dependency' of 'unsupervised dependency parsing'; see MODIFIER_SHARE). One followed by various words
+    ('sentence embedding models', 'sentence embedding methods') is a term of its own."""
+    table = features.texts.phrases
+    pair, triple = table.starting[1], table.starting[2]
+    pair_uses = np.bincount(pair[pair >= 0], minlength=len(table.key_stems))
+    at = np.flatnonzero(triple >= 0)
+    head_of = np.full(len(pair_uses), -1, dtype=np.int64)
+    head_of[triple[at]] = pair[at]                   # the two words a three-word phrase opens with
+    triple_uses = np.bincount(triple[at], minlength=len(pair_uses))
+    longest = np.zeros(len(pair_uses))
+    present = np.flatnonzero(triple_uses)
+    np.maximum.at(longest, head_of[present], triple_uses[present])
+    return (pair_uses >= MODIFIER_USES) & (longest >= MODIFIER_SHARE * pair_uses)
+
+
 def lone_modifiers(features: Features) -> np.ndarray:
     """Per phrase key: a lone word the titles and abstracts write as an adverb or a participle (see ADVERB_ENDINGS)
     at least as often as in its most used other form, as it is then shown ('continually', 'shared')."""
@@ -290,16 +307,16 @@ def modifier_words(words: Sequence[str]) -> np.ndarray:
 
 
 def without_dangling_words(features: Features, ranked: np.ndarray, qualifying: np.ndarray,
-                           modifiers: np.ndarray) -> np.ndarray:
-    """A theme's ranking with each phrase ending in a word that mostly qualifies another, and each lone adverb or
-    participle (`modifiers`, see lone_modifiers), replaced by the best phrase of the ranking that goes on from it
-    ('bayesian' -> 'bayesian inference', 'deep linear' -> 'deep linear networks', 'unsupervised' -> 'unsupervised
-    methods'), or left out when there is none."""
+                           giving_way: np.ndarray) -> np.ndarray:
+    """A theme's ranking with each phrase ending in a word that mostly qualifies another, and each key marked in
+    `giving_way` (a lone adverb or participle, a truncated pair: see lone_modifiers, truncated_pairs), replaced
+    by the best phrase of the ranking that goes on from it ('bayesian' -> 'bayesian inference', 'deep linear' ->
+    'deep linear networks', 'unsupervised' -> 'unsupervised methods'), or left out when there is none."""
     table = features.texts.phrases
     stems = table.key_stems[ranked].astype(np.int64)
     lengths = table.lengths[ranked]
     last = stems[np.arange(len(ranked)), np.maximum(lengths - 1, 0)]
-    dangling = np.flatnonzero(qualifying[np.maximum(last, 0)] | modifiers[ranked])
+    dangling = np.flatnonzero(qualifying[np.maximum(last, 0)] | giving_way[ranked])
     if not len(dangling):
         return ranked
     base = np.int64(len(table.stems) + 1)
