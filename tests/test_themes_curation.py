@@ -18,7 +18,8 @@ from generator.project import Project
 from generator.schema import CuratedTheme, Paper, ThemesSection
 from generator.themelock import lock_file, read_lock
 from generator.themes import LockedTheme, align_with_lock, group_papers, grouping_json, locked_themes
-from generator.themes.features import read_texts, stem, vectorize
+from generator.themes import curation
+from generator.themes.features import declared_views, read_texts, stem, vectorize
 from generator.themes.naming import (distinct, lone_modifiers, modifier_words, name_and_phrases, qualifying_stems,
                                      truncated_pairs, without_dangling_words)
 
@@ -426,3 +427,31 @@ def test_a_list_without_a_phrase_to_share_still_gets_themes_and_related_papers(t
     grouping = group_papers(papers, SETTINGS)
     assert sorted(pid for theme in grouping.themes for pid in theme.papers) == [p.id for p in papers]
     assert all(len(grouping.related[p.id]) == 3 and all(not r.terms for r in grouping.related[p.id]) for p in papers)
+
+
+def calibration_case(descriptions: list[str], pins_per_theme: int):
+    """Two themes of six papers each ('protein folding', 'graph colouring'), the first papers of each pinned."""
+    topics = [("protein folding", ["energy", "residues", "chains", "solvents", "helices", "kinetics"]),
+              ("graph colouring", ["greedy", "planar", "vertices", "heuristics", "cliques", "bounds"])]
+    papers, pinned = [], []
+    for theme, (topic, words) in enumerate(topics):
+        for i, word in enumerate(words):
+            papers.append(Paper(id=f"t{theme}p{i}", source=f"content/papers/t{theme}p{i}.yml",
+                                title=f"{topic.capitalize()} with {word}", abstract=f"We study {topic} and {word}."))
+            pinned.append(theme if i < pins_per_theme else -1)
+    texts = read_texts(papers, descriptions)
+    return declared_views(texts, descriptions), np.array(pinned)
+
+
+def test_with_enough_pins_a_misleading_description_weighs_least():
+    """Each theme's description speaks of the other theme: the pins show it, and the lowest prior is chosen."""
+    views, pinned = calibration_case(["Graph colouring heuristics and cliques.", "Protein folding energy."], 5)
+    assert curation.calibrated_prior(views, pinned, 2) == min(curation.PRIOR_CHOICES)
+    views, pinned = calibration_case(["Protein folding energy.", "Graph colouring heuristics and cliques."], 5)
+    assert curation.calibrated_prior(views, pinned, 2) >= curation.DESCRIPTION_PRIOR
+
+
+def test_with_few_pins_the_description_keeps_its_default_weight():
+    views, pinned = calibration_case(["Graph colouring heuristics and cliques.", "Protein folding energy."],
+                                     curation.CALIBRATE_FROM - 1)
+    assert curation.calibrated_prior(views, pinned, 2) == curation.DESCRIPTION_PRIOR
