@@ -38,7 +38,9 @@ MODIFIER_USES = 3
 # So does a lone word its authors mostly write as an adverb ('continually', 'jointly') or a participle ('shared',
 # 'summarized', 'labeled'): "Class-Incremental learning and summarized". Adverbs are told by their endings, so
 # that nouns ending in -ly ('anomaly', 'family', 'assembly', 'homophily') are not; participles by -ed, save the
-# nouns ending in -eed and -bed ('speed', 'seed', 'testbed'). Shorter words ('red', 'early') are left alone.
+# nouns ending in -eed and -bed ('speed', 'seed', 'testbed'). So is an adjective the list also turns into an
+# adverb ('semantic' beside 'semantically', 'dynamic' beside 'dynamically'), as nouns never are ('topic',
+# 'retrieval'). Shorter words ('red', 'early', 'time' beside 'timely') are left alone.
 ADVERB_ENDINGS = ("ally", "ively", "ously", "fully", "ently", "antly", "ingly", "edly", "ately", "ably", "ibly",
                   "arly", "tly", "sly")
 NOUNS_ENDING_IN_ED = ("eed", "bed")
@@ -278,8 +280,9 @@ def truncated_pairs(features: Features) -> np.ndarray:
 
 
 def lone_modifiers(features: Features) -> np.ndarray:
-    """Per phrase key: a lone word the titles and abstracts write as an adverb or a participle (see ADVERB_ENDINGS)
-    at least as often as in its most used other form, as it is then shown ('continually', 'shared')."""
+    """Per phrase key: a lone word the titles and abstracts write as an adverb, a participle or an adjective (see
+    ADVERB_ENDINGS) at least as often as in its most used other form, as it is then shown ('continually',
+    'shared', 'semantic')."""
     texts = features.texts
     limit = texts.tokens.text_starts[2 * texts.count]   # titles and abstracts come first
     starting, stream = texts.phrases.starting[0][:limit], texts.tokens.stream[:limit]
@@ -297,11 +300,20 @@ def lone_modifiers(features: Features) -> np.ndarray:
 
 
 def modifier_words(words: Sequence[str]) -> np.ndarray:
-    """Per word: whether it reads as an adverb or a participle (see ADVERB_ENDINGS)."""
+    """Per word of a list: whether it reads as an adverb, a participle or an adjective (see ADVERB_ENDINGS)."""
+    vocabulary = set(words)
+
+    def has_adverb(word: str) -> bool:
+        """'semantic' -> 'semantically', 'causal' -> 'causally', 'noisy' -> 'noisily', 'stable' -> 'stably'."""
+        made = [word + "ly", word + "ally"] + ([word[:-1] + "ily"] if word.endswith("y") else []) + \
+            ([word[:-2] + "ly"] if word.endswith("le") else [])
+        return any(adverb in vocabulary for adverb in made)
+
     def reads_as_modifier(word: str) -> bool:
         if len(word) < MIN_MODIFIER_LENGTH:
             return False
-        return word.endswith(ADVERB_ENDINGS) or (word.endswith("ed") and not word.endswith(NOUNS_ENDING_IN_ED))
+        return word.endswith(ADVERB_ENDINGS) or (word.endswith("ed") and not word.endswith(NOUNS_ENDING_IN_ED)) \
+            or has_adverb(word)
 
     return np.array([reads_as_modifier(word) for word in words], dtype=bool)
 
