@@ -231,6 +231,17 @@ def test_a_pair_of_words_mostly_opening_one_longer_phrase_is_a_truncation():
     assert features.display(np.flatnonzero(truncated_pairs(features))) == ["critical learning"]
 
 
+def theme_beside_graph_colouring(papers: list[Paper]):
+    """The theme of `papers` when grouped into two themes with eight papers on graph colouring (it holds them all)."""
+    graphs = [Paper(id=f"b{i}", source=f"content/papers/b{i}.yml", title=f"Graph colouring heuristics, part {i}",
+                    abstract=f"Graph colouring heuristics for instance {i} use greedy search and local moves.")
+              for i in range(8)]
+    grouping = group_papers(papers + graphs, ThemesSection(count=2))
+    theme = grouping.theme(grouping.placements[papers[0].id].theme)
+    assert set(theme.papers) == {p.id for p in papers}
+    return theme
+
+
 def test_a_lone_adverb_never_names_a_theme_nor_is_a_key_term():
     """'continually' is in every paper of one theme, each time beside other words: it gives way to the theme's
     noun phrases."""
@@ -240,12 +251,7 @@ def test_a_lone_adverb_never_names_a_theme_nor_is_a_key_term():
                        title=f"Continually {verb} agents: replay buffers",
                        abstract=f"Agents {verb} continually on {thing}; replay buffers store old {thing} episodes.")
                  for i, (thing, verb) in enumerate(zip(things, verbs))]
-    graphs = [Paper(id=f"b{i}", source=f"content/papers/b{i}.yml", title=f"Graph colouring heuristics, part {i}",
-                    abstract=f"Graph colouring heuristics for instance {i} use greedy search and local moves.")
-              for i in range(8)]
-    grouping = group_papers(continual + graphs, ThemesSection(count=2))
-    theme = grouping.theme(grouping.placements["a0"].theme)
-    assert set(theme.papers) == {p.id for p in continual}
+    theme = theme_beside_graph_colouring(continual)
     assert all("continually" not in text.lower() for text in (theme.name, *theme.terms)), (theme.name, theme.terms)
     assert "replay buffers" in theme.terms, theme.terms
 
@@ -411,12 +417,7 @@ def test_a_clause_never_names_a_theme_nor_is_a_key_term():
     learn = [Paper(id=f"a{i}", source=f"content/papers/a{i}.yml", title=f"How networks learn sparse codes, part {i}",
                    abstract=f"Networks learn sparse codes of images {i}. We ask what they need to learn, and "
                             f"how fast they can learn to store visual memory.") for i in range(8)]
-    graphs = [Paper(id=f"b{i}", source=f"content/papers/b{i}.yml", title=f"Graph colouring heuristics, part {i}",
-                    abstract=f"Graph colouring heuristics for instance {i} use greedy search and local moves.")
-              for i in range(8)]
-    grouping = group_papers(learn + graphs, ThemesSection(count=2))
-    theme = grouping.theme(grouping.placements["a0"].theme)
-    assert set(theme.papers) == {p.id for p in learn}
+    theme = theme_beside_graph_colouring(learn)
     assert "sparse codes" in theme.name.lower()
     assert all("networks learn" not in text.lower() for text in (theme.name, *theme.terms)), (theme.name, theme.terms)
 
