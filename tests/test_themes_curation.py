@@ -194,6 +194,19 @@ def test_a_phrase_ending_in_a_qualifying_word_gives_way_to_the_phrase_going_on_f
     assert [features.key_text(k) for k in kept] == ["bayesian inference", "protein", "fast bayesian network", "fast"]
 
 
+def test_a_dangling_word_gives_way_to_a_longer_phrase_that_does_not_dangle_itself():
+    """'deep' and 'linear' both qualify the next word: 'deep' gives way past 'deep linear' to 'deep linear networks'."""
+    abstracts = ["Deep linear networks train slowly.", "Deep linear networks and deep linear models.",
+                 "Deep linear maps."]
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
+              for i, text in enumerate(abstracts)]
+    features = vectorize(read_texts(papers, []), False)
+    key = {features.key_text(k): k for k in range(features.phrases.shape[1])}
+    ranked = np.array([key[" ".join(map(stem, t.split()))] for t in ("deep", "deep linear", "deep linear networks")])
+    kept = without_dangling_words(features, ranked, qualifying_stems(features), lone_modifiers(features))
+    assert features.display(kept) == ["deep linear networks"]
+
+
 def test_adverbs_participles_and_adjectives_are_told_from_nouns_ending_alike():
     """'semantic' is an adjective because the list also writes 'semantically'; 'time' is too short to judge."""
     words = ["continually", "jointly", "efficiently", "shared", "summarized", "labeled", "semantic", "semantically",

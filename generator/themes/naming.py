@@ -335,8 +335,10 @@ def without_dangling_words(features: Features, ranked: np.ndarray, qualifying: n
     # a phrase's first word, and its first two words, as codes: the prefixes longer phrases go on from
     prefix = {1: stems[:, 0], 2: stems[:, 0] * base + stems[:, 1]}
     keys = ranked.copy()
+    sound = np.ones(len(ranked), dtype=bool)
+    sound[dangling] = False
     for size, code in prefix.items():
-        going_on = np.flatnonzero(lengths > size)
+        going_on = np.flatnonzero((lengths > size) & sound)   # an extension that dangles itself is no better
         codes, best = np.unique(code[going_on], return_index=True)   # best-ranked phrase per prefix
         extension = dict(zip(codes.tolist(), ranked[going_on[best]].tolist()))
         ending = dangling[lengths[dangling] == size]
