@@ -97,16 +97,6 @@ def count_range(n: int) -> tuple[int, int]:
     return low, high
 
 
-def modularity(graph: sparse.csr_matrix, labels: np.ndarray) -> float:
-    """Newman modularity of a partition of the similarity graph."""
-    degree = np.asarray(graph.sum(axis=1)).ravel()
-    total = degree.sum()
-    member = sparse.csr_matrix((np.ones(len(labels)), (np.arange(len(labels)), labels)))
-    inside = (member.T @ graph @ member).diagonal()
-    weight = member.T @ degree
-    return float((inside / total - (weight / total) ** 2).sum())
-
-
 def relabel(labels: np.ndarray) -> np.ndarray:
     """Labels renumbered 0..k-1 in order of each theme's first paper (papers are sorted by id)."""
     _, first = np.unique(labels, return_index=True)
