@@ -120,12 +120,12 @@ def leave_one_out_cosine(view: View, labels: np.ndarray, weights: np.ndarray, co
     to_description = view.to_descriptions[rows]
     overlap = np.tile(np.einsum("ij,ij->i", sums, descriptions), (len(rows), 1))
     overlap[local, theme] -= weight * to_description[local, theme]
-    prior = description_weights(pinned, descriptions, prior)[None, :]
+    described = description_weights(pinned, descriptions, prior)[None, :]
     empty = sizes < 1e-12  # a theme whose only member is this paper: its description alone speaks
     unit = np.where(empty, 0.0, dots / norms)
     cross = np.where(empty, 0.0, overlap / norms)
-    length = np.sqrt(np.maximum(np.where(empty, 0.0, 1.0) + prior ** 2 + 2 * prior * cross, 1e-12))
-    return (unit + prior * to_description) / length
+    length = np.sqrt(np.maximum(np.where(empty, 0.0, 1.0) + described ** 2 + 2 * described * cross, 1e-12))
+    return (unit + described * to_description) / length
 
 
 def standardise_rows(scores: np.ndarray) -> np.ndarray:
@@ -143,7 +143,7 @@ def suggestion_scores(views: list[View], labels: np.ndarray, weights: np.ndarray
 def calibrated_prior(views: list[View], pinned: np.ndarray, count: int) -> float:
     """The description prior the pins support best (see PRIOR_CHOICES), or the default when they are too few."""
     rows = np.flatnonzero(pinned >= 0)
-    if len(rows) < CALIBRATE_FROM * count:
+    if not len(rows) or len(rows) < CALIBRATE_FROM * count:
         return DESCRIPTION_PRIOR
     weights = np.where(pinned >= 0, PIN_WEIGHT, 0.0)
     fit = [mean_log_probability(suggestion_scores(views, pinned, weights, count, pinned, prior, rows), pinned[rows])
