@@ -126,6 +126,20 @@ def test_display_forms_keep_the_capitals_authors_write_inside_sentences():
     assert "deep" not in casing and "networks" not in casing
 
 
+def test_title_case_compounds_and_titles_in_capitals_tell_no_casing():
+    """'Fine-Tuning' and 'In-Context' are title case; 'PROSODY MODELS FOR SPEECH' is a title in capitals; 'LLMs'
+    and 'BabyLM' keep their inner capitals, in titles too."""
+    from generator.schema import Paper
+    from generator.themes.features import read_texts, word_casing
+
+    titles = ["Fine-Tuning In-Context Learners with LLMs", "PROSODY MODELS FOR SPEECH", "BabyLM and Prosody"]
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=t, abstract="A study of speech.")
+              for i, t in enumerate(titles)]
+    texts = read_texts(papers)
+    casing = {texts.tokens.words[w]: form for w, form in word_casing(texts).items()}
+    assert casing == {"llms": "LLMs", "babylm": "BabyLM"}
+
+
 def cohesion_of(abstracts: list[str]):
     """The texts of papers with these abstracts, a phrase's key by its words, and every key's cohesion."""
     from generator.schema import Paper

@@ -368,6 +368,8 @@ def display_forms(texts: Texts, keys: np.ndarray) -> list[str]:
             else texts.phrases.text(int(k)) for k in keys]
 
 
+# A title with this share of its words in capitals ('NLP MODELS', 'PROSODY') is written in capitals.
+SHOUTING_SHARE = 0.8
 UPPER_CASE_BYTES = np.zeros(256, dtype=np.uint8)
 UPPER_CASE_BYTES[ord("A"):ord("Z") + 1] = 1
 UPPER_CASE_TABLE = UPPER_CASE_BYTES.tobytes()   # for bytes.translate, faster than numpy indexing
@@ -383,8 +385,9 @@ def word_casing(texts: Texts) -> dict[int, str]:
     ('LLMs', 'BabyLM'), a leading capital inside an abstract's sentence ('Bayesian', 'Hebbian').
 
     Those uses are read as text; a leading capital that opens a sentence or sits in a title (written
-    in title case) tells nothing and is not counted; every other use counts for the lower-case form,
-    all at once.
+    in title case) tells nothing and is not counted, nor does the capital of a part of a title's hyphenated
+    word ('Fine-Tuning', 'In-Context') or a title written in capitals ('DEEP MODELS OF PROSODY'); every other
+    use counts for the lower-case form, all at once.
     """
     tokens = texts.tokens
     limit = int(tokens.text_starts[2 * texts.count])   # titles and abstracts come first
@@ -395,8 +398,11 @@ def word_casing(texts: Texts) -> dict[int, str]:
     upper = np.flatnonzero(np.frombuffer(tokens.original.translate(UPPER_CASE_TABLE), np.bool_))
     holder = np.searchsorted(starts, upper, side="right") - 1
     inner_use = (holder >= 0) & (upper > starts[np.maximum(holder, 0)]) & (upper < ends[np.maximum(holder, 0)])
+    in_title = words < tokens.text_starts[texts.count]
+    title_case_part = in_title[np.maximum(holder, 0)] & (codes[np.maximum(upper - 1, 0)] == ord("-"))
     inner = np.zeros(len(words), dtype=bool)
-    inner[holder[inner_use]] = True
+    inner[holder[inner_use & ~title_case_part]] = True
+    inner &= ~shouting_titles(tokens, texts.count, words, inner)
     leading = UPPER_CASE_BYTES[codes[starts]].astype(bool) & ~inner
     in_abstract = words >= tokens.text_starts[texts.count]
     telling = leading & in_abstract
@@ -413,6 +419,17 @@ def word_casing(texts: Texts) -> dict[int, str]:
         if form != tokens.words[word]:
             casing[word] = form
     return casing
+
+
+def shouting_titles(tokens: Tokens, count: int, words: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """Per word token (at `words`): whether it sits in a title of two words or more, most of them (SHOUTING_SHARE)
+    written with inner capitals: a title in capitals, whose casing tells nothing."""
+    title = np.searchsorted(tokens.text_starts, words, side="right") - 1
+    in_title = title < count
+    sizes = np.bincount(title[in_title], minlength=count)
+    capitals = np.bincount(title[in_title & inner], minlength=count)
+    shouting = (sizes >= 2) & (capitals >= SHOUTING_SHARE * np.maximum(sizes, 1))
+    return in_title & shouting[np.minimum(title, count - 1)] if count else np.zeros(len(words), dtype=bool)
 
 
 def opens_sentence(codes: np.ndarray, starts: np.ndarray) -> np.ndarray:
