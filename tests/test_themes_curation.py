@@ -20,8 +20,8 @@ from generator.themelock import lock_file, read_lock
 from generator.themes import LockedTheme, align_with_lock, group_papers, grouping_json, locked_themes
 from generator.themes import curation
 from generator.themes.features import declared_views, read_texts, stem, vectorize
-from generator.themes.naming import (distinct, lone_modifiers, modifier_words, name_and_phrases, qualifying_stems,
-                                     truncated_pairs, without_dangling_words)
+from generator.themes.naming import (distinct, ending_in_modifiers, lone_modifiers, modifier_words, name_and_phrases,
+                                     qualifying_stems, truncated_pairs, without_dangling_words)
 
 SETTINGS = ThemesSection()
 def theme_name(*arguments) -> str:
@@ -232,6 +232,19 @@ def test_a_lone_word_mostly_written_as_a_participle_gives_way_to_the_phrase_it_q
     kept = without_dangling_words(features, ranked, np.zeros(len(features.texts.phrases.stems), bool),
                                   lone_modifiers(features))
     assert features.display(kept) == ["shared representations", "anomaly", "anomaly detection"]
+
+
+def test_a_phrase_ending_in_an_adverb_participle_or_adjective_is_no_noun_phrase():
+    """'lexical semantic' mostly ends in an adjective (the list writes 'semantically'), 'data collected' in a
+    participle; 'semantic change' ends in a noun."""
+    abstracts = ["Lexical semantic change is semantically subtle.", "Lexical semantic shifts, data collected.",
+                 "Lexical semantic drift of data collected online.", "Semantic change and lexical semantics."]
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
+              for i, text in enumerate(abstracts)]
+    features = vectorize(read_texts(papers, []), False)
+    flagged = set(features.display(np.flatnonzero(ending_in_modifiers(features))))
+    assert {"lexical semantic", "data collected"} <= flagged
+    assert not {"semantic change", "lexical semantic change", "semantic", "data"} & flagged
 
 
 def test_a_pair_of_words_mostly_opening_one_longer_phrase_is_a_truncation():

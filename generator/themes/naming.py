@@ -93,7 +93,7 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int,
     theme, key, score, lift, untitled = theme[keep], key[keep], score[keep], lift[keep], in_titles[keep] == 0
     bounds = np.searchsorted(theme, np.arange(count + 1))   # the product's rows come theme by theme
     qualifying = qualifying_stems(features)
-    giving_way = lone_modifiers(features) | truncated_pairs(features)
+    giving_way = lone_modifiers(features) | ending_in_modifiers(features) | truncated_pairs(features)
     rankings = []
     for k in range(count):
         part = slice(bounds[k], bounds[k + 1])
@@ -297,6 +297,24 @@ def lone_modifiers(features: Features) -> np.ndarray:
     other_uses = np.zeros(len(modifier_uses))
     np.maximum.at(other_uses, keys[~modifier], uses[~modifier])
     return (modifier_uses > 0) & (modifier_uses >= other_uses)
+
+
+def ending_in_modifiers(features: Features) -> np.ndarray:
+    """Per phrase key: a phrase of several words whose last word is an adverb, a participle or an adjective (see
+    ADVERB_ENDINGS) in half its uses or more: 'lexical semantic', 'computationally efficient', 'data collected'.
+    A noun phrase ends in its noun."""
+    texts = features.texts
+    limit = texts.tokens.text_starts[2 * texts.count]   # titles and abstracts come first
+    stream = texts.tokens.stream[:limit]
+    modifier = np.r_[modifier_words(texts.tokens.words), False]   # the last entry: a break (-1)
+    ending = np.zeros(len(texts.phrases.key_stems), dtype=bool)
+    for size, starting in enumerate(texts.phrases.starting[1:], start=2):
+        at = np.flatnonzero(starting[:limit] >= 0)
+        keys = starting[at]
+        uses = np.bincount(keys, minlength=len(ending))
+        modifier_uses = np.bincount(keys[modifier[stream[at + size - 1]]], minlength=len(ending))
+        ending |= (uses > 0) & (2 * modifier_uses >= uses)
+    return ending
 
 
 def modifier_words(words: Sequence[str]) -> np.ndarray:
