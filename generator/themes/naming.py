@@ -339,8 +339,8 @@ def modifier_words(words: Sequence[str]) -> np.ndarray:
 def without_dangling_words(features: Features, ranked: np.ndarray, qualifying: np.ndarray,
                            giving_way: np.ndarray) -> np.ndarray:
     """A theme's ranking with each phrase ending in a word that mostly qualifies another, and each key marked in
-    `giving_way` (a lone adverb or participle, a truncated pair: see lone_modifiers, truncated_pairs), replaced
-    by the best phrase of the ranking that goes on from it ('bayesian' -> 'bayesian inference', 'deep linear' ->
+    `giving_way` (see lone_modifiers, ending_in_modifiers, truncated_pairs), replaced by the best phrase of the
+    ranking that goes on from it and does not dangle itself ('bayesian' -> 'bayesian inference', 'deep linear' ->
     'deep linear networks', 'unsupervised' -> 'unsupervised methods'), or left out when there is none."""
     table = features.texts.phrases
     stems = table.key_stems[ranked].astype(np.int64)
