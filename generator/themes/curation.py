@@ -161,7 +161,7 @@ def mean_log_probability(scores: np.ndarray, themes: np.ndarray) -> float:
 
 
 def assign(views: list[View], pinned: np.ndarray, count: int,
-           calibrate: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+           calibrate: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pins fixed; start from seeded k-means on the first view, then move papers to their best theme. The
     description prior is read from the pins when `calibrate` (a lock's themes have a name and no description).
 

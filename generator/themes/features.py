@@ -402,10 +402,9 @@ def word_casing(texts: Texts) -> dict[int, str]:
     title_case_part = in_title[np.maximum(holder, 0)] & (codes[np.maximum(upper - 1, 0)] == ord("-"))
     inner = np.zeros(len(words), dtype=bool)
     inner[holder[inner_use & ~title_case_part]] = True
-    inner &= ~shouting_titles(tokens, texts.count, words, inner)
+    inner[in_title] &= ~shouting_titles(tokens, texts.count, words[in_title], inner[in_title])
     leading = UPPER_CASE_BYTES[codes[starts]].astype(bool) & ~inner
-    in_abstract = words >= tokens.text_starts[texts.count]
-    telling = leading & in_abstract
+    telling = leading & ~in_title   # in an abstract
     telling[telling] = ~opens_sentence(codes, starts[telling])
     read = inner | telling
     plain = np.bincount(word_of[~read & ~leading], minlength=len(tokens.words))
@@ -421,15 +420,13 @@ def word_casing(texts: Texts) -> dict[int, str]:
     return casing
 
 
-def shouting_titles(tokens: Tokens, count: int, words: np.ndarray, inner: np.ndarray) -> np.ndarray:
-    """Per word token (at `words`): whether it sits in a title of two words or more, most of them (SHOUTING_SHARE)
-    written with inner capitals: a title in capitals, whose casing tells nothing."""
-    title = np.searchsorted(tokens.text_starts, words, side="right") - 1
-    in_title = title < count
-    sizes = np.bincount(title[in_title], minlength=count)
-    capitals = np.bincount(title[in_title & inner], minlength=count)
-    shouting = (sizes >= 2) & (capitals >= SHOUTING_SHARE * np.maximum(sizes, 1))
-    return in_title & shouting[np.minimum(title, count - 1)] if count else np.zeros(len(words), dtype=bool)
+def shouting_titles(tokens: Tokens, count: int, title_words: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """Per word token of the titles (at `title_words`, `inner` where written with inner capitals): whether its
+    title has two words or more, most of them (SHOUTING_SHARE) in capitals: a title whose casing tells nothing."""
+    title = np.searchsorted(tokens.text_starts, title_words, side="right") - 1
+    sizes = np.bincount(title, minlength=count)
+    capitals = np.bincount(title[inner], minlength=count)
+    return ((sizes >= 2) & (capitals >= SHOUTING_SHARE * sizes))[title]
 
 
 def opens_sentence(codes: np.ndarray, starts: np.ndarray) -> np.ndarray:
