@@ -20,8 +20,8 @@ from generator.themelock import lock_file, read_lock
 from generator.themes import LockedTheme, align_with_lock, group_papers, grouping_json, locked_themes
 from generator.themes import curation
 from generator.themes.features import declared_views, read_texts, stem, vectorize
-from generator.themes.naming import (distinct, ending_in_modifiers, lone_modifiers, modifier_words, name_and_phrases,
-                                     qualifying_stems, truncated_pairs, without_dangling_words)
+from generator.themes.naming import (dangling_marks, distinct, ending_in_modifiers, lone_modifiers, modifier_words,
+                                     name_and_phrases, qualifying_stems, truncated_pairs, without_dangling_words)
 
 SETTINGS = ThemesSection()
 def theme_name(*arguments) -> str:
@@ -190,7 +190,7 @@ def test_a_phrase_ending_in_a_qualifying_word_gives_way_to_the_phrase_going_on_f
     key = {features.key_text(k): k for k in range(features.phrases.shape[1])}
     ranked = np.array([key[t] for t in ("bayesian", "protein", "fast bayesian", "bayesian inference",
                                         "fast bayesian network", "fast")])
-    kept = without_dangling_words(features, ranked, qualifying_stems(features), lone_modifiers(features))
+    kept = without_dangling_words(features, ranked, *dangling_marks(features))
     assert [features.key_text(k) for k in kept] == ["bayesian inference", "protein", "fast bayesian network", "fast"]
 
 
@@ -203,7 +203,7 @@ def test_a_dangling_word_gives_way_to_a_longer_phrase_that_does_not_dangle_itsel
     features = vectorize(read_texts(papers, []), False)
     key = {features.key_text(k): k for k in range(features.phrases.shape[1])}
     ranked = np.array([key[" ".join(map(stem, t.split()))] for t in ("deep", "deep linear", "deep linear networks")])
-    kept = without_dangling_words(features, ranked, qualifying_stems(features), lone_modifiers(features))
+    kept = without_dangling_words(features, ranked, *dangling_marks(features))
     assert features.display(kept) == ["deep linear networks"]
 
 
@@ -225,12 +225,12 @@ def test_a_lone_word_mostly_written_as_a_participle_gives_way_to_the_phrase_it_q
               for i, text in enumerate(abstracts)]
     features = vectorize(read_texts(papers, []), False)
     key = {features.key_text(k): k for k in range(features.phrases.shape[1])}
-    flagged = np.flatnonzero(lone_modifiers(features))
+    flagged = np.flatnonzero(lone_modifiers(features, modifier_words(features.texts.tokens.words)))
     assert features.display(flagged) == ["shared"]
     ranked = np.array([key[" ".join(map(stem, t.split()))]
                        for t in ("shared", "anomaly", "shared representations", "anomaly detection")])
     kept = without_dangling_words(features, ranked, np.zeros(len(features.texts.phrases.stems), bool),
-                                  lone_modifiers(features))
+                                  lone_modifiers(features, modifier_words(features.texts.tokens.words)))
     assert features.display(kept) == ["shared representations", "anomaly", "anomaly detection"]
 
 
@@ -242,7 +242,8 @@ def test_a_phrase_ending_in_an_adverb_participle_or_adjective_is_no_noun_phrase(
     papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
               for i, text in enumerate(abstracts)]
     features = vectorize(read_texts(papers, []), False)
-    flagged = set(features.display(np.flatnonzero(ending_in_modifiers(features))))
+    modifier = modifier_words(features.texts.tokens.words)
+    flagged = set(features.display(np.flatnonzero(ending_in_modifiers(features, modifier))))
     assert {"lexical semantic", "data collected"} <= flagged
     assert not {"semantic change", "lexical semantic change", "semantic", "data"} & flagged
 

@@ -219,11 +219,12 @@ def describe_themes(features: Features, plan: Plan, ids: list[str]) -> tuple[tup
     Also returns the keys of each theme's terms (its papers' explanations are read from them).
     """
     count = len(plan.given) if plan.given else int(plan.labels.max()) + 1
-    rankings = naming.ranked_keys(features, plan.labels, count)
+    dangling = naming.dangling_marks(features)
+    rankings = naming.ranked_keys(features, plan.labels, count, dangling)
     term_keys = [naming.key_terms(features, ranking) for ranking in rankings]
     if not all(ranking.complete or naming.enough(features, ranking.keys, terms, not plan.given)
                for ranking, terms in zip(rankings, term_keys)):
-        rankings = naming.ranked_keys(features, plan.labels, count, head=None)
+        rankings = naming.ranked_keys(features, plan.labels, count, dangling, head=None)
         term_keys = [naming.key_terms(features, ranking) for ranking in rankings]
     candidates = [naming.name_candidates(features, ranking.keys) for ranking in rankings]
     features.display([key for keys in term_keys + candidates for key in keys])  # all display forms in one pass

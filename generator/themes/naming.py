@@ -56,6 +56,21 @@ NAME_SHARE = 0.15
 RANKING_HEAD = 256
 
 
+class Dangling(NamedTuple):
+    """What makes a phrase give way to a longer one (see without_dangling_words): per stem, whether it mostly
+    qualifies the next word; per key, whether it is a lone modifier, ends in one or is a truncated pair."""
+
+    qualifying: np.ndarray
+    giving_way: np.ndarray
+
+
+def dangling_marks(features: Features) -> Dangling:
+    """The Dangling marks of a list, read once for every ranking of its themes."""
+    modifier = modifier_words(features.texts.tokens.words)
+    return Dangling(qualifying_stems(features), lone_modifiers(features, modifier)
+                    | ending_in_modifiers(features, modifier) | truncated_pairs(features))
+
+
 class Ranking(NamedTuple):
     """A theme's phrase keys, most distinctive first, with each key's score and lift (how many times as often
     the theme's papers use it as the rest of the list do); `complete` when every key was put in order."""
@@ -66,10 +81,10 @@ class Ranking(NamedTuple):
     complete: bool
 
 
-def ranked_keys(features: Features, labels: np.ndarray, count: int,
+def ranked_keys(features: Features, labels: np.ndarray, count: int, dangling: Dangling,
                 head: int | None = RANKING_HEAD) -> list[Ranking]:
     """Phrase keys of each theme, most distinctive first (ties broken alphabetically), for all themes at once,
-    lone qualifying words replaced (see without_dangling_words).
+    dangling phrases replaced (see without_dangling_words).
 
     Only the first `head` keys of a theme are put in order (all of them with head=None).
     """
@@ -92,8 +107,6 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int,
     keep &= score > 0
     theme, key, score, lift, untitled = theme[keep], key[keep], score[keep], lift[keep], in_titles[keep] == 0
     bounds = np.searchsorted(theme, np.arange(count + 1))   # the product's rows come theme by theme
-    qualifying = qualifying_stems(features)
-    giving_way = lone_modifiers(features) | ending_in_modifiers(features) | truncated_pairs(features)
     rankings = []
     for k in range(count):
         part = slice(bounds[k], bounds[k + 1])
@@ -102,7 +115,7 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int,
         # a phrase no member's title uses is rarely what the theme is about ('proposed model')
         order = np.lexsort((alphabetical_rank(features, keys), -score[part][chosen], untitled[part][chosen]))
         listed = keys.tolist()
-        rankings.append(Ranking(without_dangling_words(features, keys[order], qualifying, giving_way),
+        rankings.append(Ranking(without_dangling_words(features, keys[order], *dangling),
                                 dict(zip(listed, score[part][chosen].tolist())),
                                 dict(zip(listed, lift[part][chosen].tolist())), len(chosen) == part.stop - part.start))
     return rankings
@@ -279,10 +292,10 @@ def truncated_pairs(features: Features) -> np.ndarray:
     return (pair_uses >= MODIFIER_USES) & (longest >= MODIFIER_SHARE * pair_uses)
 
 
-def lone_modifiers(features: Features) -> np.ndarray:
+def lone_modifiers(features: Features, modifier_word: np.ndarray) -> np.ndarray:
     """Per phrase key: a lone word the titles and abstracts write as an adverb, a participle or an adjective (see
-    ADVERB_ENDINGS) at least as often as in its most used other form, as it is then shown ('continually',
-    'shared', 'semantic')."""
+    ADVERB_ENDINGS; `modifier_word` per word, from modifier_words) at least as often as in its most used other
+    form, as it is then shown ('continually', 'shared', 'semantic')."""
     texts = features.texts
     limit = texts.tokens.text_starts[2 * texts.count]   # titles and abstracts come first
     starting, stream = texts.phrases.starting[0][:limit], texts.tokens.stream[:limit]
@@ -291,7 +304,7 @@ def lone_modifiers(features: Features) -> np.ndarray:
     key_of_word[stream[used]] = starting[used]      # a word has one stem, so one single-word key
     word_uses = np.bincount(stream[used], minlength=len(key_of_word))
     present = np.flatnonzero(word_uses > 0)
-    modifier = modifier_words(texts.tokens.words)[present]
+    modifier = modifier_word[present]
     keys, uses = key_of_word[present], word_uses[present]
     modifier_uses = np.bincount(keys[modifier], weights=uses[modifier], minlength=len(texts.phrases.key_stems))
     other_uses = np.zeros(len(modifier_uses))
@@ -299,14 +312,14 @@ def lone_modifiers(features: Features) -> np.ndarray:
     return (modifier_uses > 0) & (modifier_uses >= other_uses)
 
 
-def ending_in_modifiers(features: Features) -> np.ndarray:
+def ending_in_modifiers(features: Features, modifier_word: np.ndarray) -> np.ndarray:
     """Per phrase key: a phrase of several words whose last word is an adverb, a participle or an adjective (see
-    ADVERB_ENDINGS) in half its uses or more: 'lexical semantic', 'computationally efficient', 'data collected'.
-    A noun phrase ends in its noun."""
+    ADVERB_ENDINGS; `modifier_word` per word, from modifier_words) in half its uses or more: 'lexical semantic',
+    'computationally efficient', 'data collected'. A noun phrase ends in its noun."""
     texts = features.texts
     limit = texts.tokens.text_starts[2 * texts.count]   # titles and abstracts come first
     stream = texts.tokens.stream[:limit]
-    modifier = np.r_[modifier_words(texts.tokens.words), False]   # the last entry: a break (-1)
+    modifier = np.r_[modifier_word, False]   # the last entry: a break (-1)
     ending = np.zeros(len(texts.phrases.key_stems), dtype=bool)
     for size, starting in enumerate(texts.phrases.starting[1:], start=2):
         at = np.flatnonzero(starting[:limit] >= 0)
