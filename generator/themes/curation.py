@@ -14,6 +14,7 @@ from functools import cached_property
 
 import numpy as np
 from scipy import sparse
+from scipy.special import log_softmax
 from sklearn.preprocessing import normalize
 
 # Weight of a theme's name+description vector when it has one pinned paper; divided by sqrt(#pins),
@@ -155,9 +156,7 @@ def calibrated_prior(views: list[View], pinned: np.ndarray, count: int) -> float
 
 def mean_log_probability(scores: np.ndarray, themes: np.ndarray) -> float:
     """Mean log-probability of each row's theme under a softmax of its scores (rounded, so ties are ties)."""
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    own = shifted[np.arange(len(themes)), themes]
-    return round(float(np.mean(own - np.log(np.exp(shifted).sum(axis=1)))), 9)
+    return round(float(np.mean(log_softmax(scores, axis=1)[np.arange(len(themes)), themes])), 9)
 
 
 def assign(views: list[View], pinned: np.ndarray, count: int,
