@@ -169,6 +169,36 @@ def test_a_name_already_taken_moves_on_to_the_next_phrases():
         "Node classification and message passing"
 
 
+def test_a_phrase_leads_the_name_of_one_theme_at_most_the_one_it_is_most_distinctive_of():
+    from generator.themes.naming import barred_leads
+
+    science = ["large language model", "knowledge graph", "disciplin"]
+    tuning = ["large language model", "supervis fine-tun", "instruction tuning"]
+    proteins = ["protein design", "protein language model"]
+    strengths = [{"large language model": (0.6, 2.5), "knowledge graph": (0.5, 28.0), "disciplin": (0.4, 40.0)},
+                 {"large language model": (0.9, 3.2), "supervis fine-tun": (0.7, 80.0),
+                  "instruction tuning": (0.35, 45.0)},
+                 {"protein design": (1.0, 50.0), "protein language model": (0.8, 30.0)}]
+    barred = barred_leads([science, tuning, proteins], strengths)
+    assert barred == [{"large language model"}, set(), set()]
+    names = [theme_name(ranked, {}, set(), strength, bars)
+             for ranked, strength, bars in zip([science, tuning, proteins], strengths, barred)]
+    assert names == ["Knowledge graph and disciplin", "Large language model and supervis fine-tun",
+                     "Protein design and protein language model"]
+    # equal claims: the first theme keeps the phrase
+    even = [{"large language model": (0.5, 3.0), "knowledge graph": (0.5, 28.0), "disciplin": (0.4, 40.0)},
+            {"large language model": (0.5, 3.0), "supervis fine-tun": (0.7, 80.0), "instruction tuning": (0.35, 45.0)}]
+    assert barred_leads([science, tuning], even) == [set(), {"large language model"}]
+
+
+def test_a_barred_lead_also_bars_its_acronym_and_the_phrases_it_contains():
+    from generator.themes.naming import name_options
+
+    ranked = ["large language model", "llm", "language model", "empirical result", "multilingual language model"]
+    assert name_options(ranked, {"large language model"}) == ["empirical result", "multilingual language model"]
+    assert name_options(ranked) == ["large language model", "empirical result", "multilingual language model"]
+
+
 def small_features():
     abstracts = ["Bayesian inference of protein structure.", "Bayesian optimization of protein folding.",
                  "Fast bayesian networks for protein design.", "Structure of a protein, and its inference."]

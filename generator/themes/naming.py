@@ -246,6 +246,14 @@ def forms_overlap(form: tuple, other: tuple) -> bool:
     return words <= other_words or other_words <= words or bare in other_initials or other_bare in initials
 
 
+def within(form: tuple, other: tuple) -> bool:
+    """Whether a phrase (its phrase_forms) says no more than another: its words are some of the other's ('language
+    models' of 'large language models'), or one is the other's acronym ('llms')."""
+    words, bare, initials = form
+    other_words, other_bare, other_initials = other
+    return words <= other_words or bare in other_initials or other_bare in initials
+
+
 @functools.lru_cache(maxsize=65536)
 def phrase_forms(key: str) -> tuple[frozenset[str], str, tuple[str, str]]:
     """What overlaps compares: the words (hyphens split), the phrase without a final 's', its acronyms."""
@@ -380,16 +388,47 @@ def without_dangling_words(features: Features, ranked: np.ndarray, qualifying: n
     return keys[np.sort(kept)]
 
 
+def name_options(ranked: Sequence[str], barred: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The phrases a name may join, the one to lead it first: the leading single word (see leading_word), the
+    best multi-word phrases, then the best phrases of any length; none repeating another, and none saying
+    what a `barred` phrase says (see within)."""
+    barred_forms = [phrase_forms(key) for key in barred]
+    ranked = [key for key in ranked if not any(within(phrase_forms(key), form) for form in barred_forms)]
+    multi = [key for key in ranked if " " in key]
+    return distinct(leading_word(ranked, multi) + multi[:NAME_PHRASES] + ranked[:NAME_CANDIDATES], NAME_CANDIDATES)
+
+
+def barred_leads(rankings: Sequence[Sequence[str]], strengths: Sequence[dict[str, tuple[float, float]]]) -> list[set[str]]:
+    """Per theme, the phrases its name leaves out: a phrase leads the name of one theme at most, the theme whose
+    papers it is most distinctive of (highest score; ties to the first theme); the others are named by their
+    next phrases. Two themes named "Large language models and ..." tell a reader nothing about either.
+    `strengths` gives each theme's (score, lift) per phrase of its ranking."""
+    barred: list[set[str]] = [set() for _ in rankings]
+    while True:
+        leads: dict[str, list[int]] = {}
+        for k, ranked in enumerate(rankings):
+            options = name_options(ranked, barred[k])
+            if options:
+                leads.setdefault(options[0], []).append(k)
+        contested = {lead: themes for lead, themes in leads.items() if len(themes) > 1}
+        if not contested:
+            return barred
+        for lead, themes in contested.items():
+            keeper = max(themes, key=lambda k: (strengths[k][lead][0], -k))
+            for k in themes:
+                if k != keeper:
+                    barred[k].add(lead)
+
+
 def name_and_phrases(ranked: Sequence[str], display: dict[str, str], taken: set[str],
-                     strength: dict[str, tuple[float, float]] | None = None) -> tuple[str, tuple[str, ...]]:
+                     strength: dict[str, tuple[float, float]] | None = None,
+                     barred: set[str] | frozenset[str] = frozenset()) -> tuple[str, tuple[str, ...]]:
     """'X and Y' from the two best distinct phrases, multi-word ones first, unique within the list; and the
-    phrases (of `ranked`) it joined.
+    phrases (of `ranked`) it joined. Phrases in `barred` (see barred_leads) are left out.
 
     Given each phrase's (score, lift), Y must be one that can_follow X; when none can, X alone names the theme.
     """
-    multi = [key for key in ranked if " " in key]
-    candidates = distinct(leading_word(ranked, multi) + multi[:NAME_PHRASES] + list(ranked[:NAME_CANDIDATES]),
-                          NAME_CANDIDATES)
+    candidates = name_options(ranked, barred)
     for position, first in enumerate(candidates):
         partner = next((key for key in candidates[position + 1:]
                         if strength is None or can_follow(strength[first], strength[key])), None)
