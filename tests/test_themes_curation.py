@@ -506,12 +506,41 @@ def calibration_case(descriptions: list[str], pins_per_theme: int):
 def test_with_enough_pins_a_misleading_description_weighs_least():
     """Each theme's description speaks of the other theme: the pins show it, and the lowest prior is chosen."""
     views, pinned = calibration_case(["Graph colouring heuristics and cliques.", "Protein folding energy."], 5)
-    assert curation.calibrated_prior(views, pinned, 2) == min(curation.PRIOR_CHOICES)
+    assert curation.calibration(views, pinned, 2).prior == min(curation.PRIOR_CHOICES)
     views, pinned = calibration_case(["Protein folding energy.", "Graph colouring heuristics and cliques."], 5)
-    assert curation.calibrated_prior(views, pinned, 2) >= curation.DESCRIPTION_PRIOR
+    assert curation.calibration(views, pinned, 2).prior >= curation.DESCRIPTION_PRIOR
 
 
 def test_with_few_pins_the_description_keeps_its_default_weight():
     views, pinned = calibration_case(["Graph colouring heuristics and cliques.", "Protein folding energy."],
                                      curation.CALIBRATE_FROM - 1)
-    assert curation.calibrated_prior(views, pinned, 2) == curation.DESCRIPTION_PRIOR
+    assert curation.calibration(views, pinned, 2).prior == curation.DESCRIPTION_PRIOR
+
+
+def test_theme_offsets_lift_a_broad_theme_whose_pins_score_low_on_it():
+    """A broad theme's own papers sit far from its prototype: its pins often score the tight theme beside it
+    higher. The offsets read from the pins move those scores back, and they sum to zero."""
+    rng = np.random.RandomState(0)
+    themes = np.repeat([0, 1], 30)
+    scores = np.where(themes[:, None] == np.arange(2), 1.0, 0.0) + rng.normal(0, 0.6, (60, 2))
+    scores[:, 0] -= 0.8                                  # the broad theme's scores run low
+    offsets = curation.theme_offsets(scores, themes, 2)
+    assert offsets[0] > 0.3 and offsets[1] < -0.3 and abs(offsets.sum()) < 1e-9
+    right = lambda s: int((s.argmax(axis=1) == themes).sum())
+    assert right(scores + offsets) > right(scores)
+    # themes that score alike get (nearly) no offset
+    even = np.where(themes[:, None] == np.arange(2), 1.0, 0.0) + rng.normal(0, 0.6, (60, 2))
+    assert np.abs(curation.theme_offsets(even, themes, 2)).max() < 0.15
+
+
+def test_offsets_shift_the_scores_only_when_the_pins_are_enough_and_never_in_a_lock():
+    views, pinned = calibration_case(["Protein folding energy.", "Graph colouring heuristics and cliques."], 5)
+    assert np.abs(curation.calibration(views, pinned, 2).offsets).max() > 0
+    few = np.where(np.arange(len(pinned)) % 6 < curation.CALIBRATE_FROM - 1, pinned, -1)
+    assert not curation.calibration(views, few, 2).offsets.any()
+    offsets = curation.calibration(views, pinned, 2).offsets
+    _, _, calibrated = curation.assign(views, pinned, 2, calibrate=True)
+    labels, weights, plain = curation.assign(views, pinned, 2, calibrate=False)
+    prior = curation.calibration(views, pinned, 2).prior
+    assert np.allclose(calibrated, curation.suggestion_scores(views, labels, weights, 2, pinned, prior) + offsets)
+    assert np.allclose(plain, curation.suggestion_scores(views, labels, weights, 2, pinned, curation.DESCRIPTION_PRIOR))

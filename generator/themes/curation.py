@@ -5,7 +5,8 @@ TF-IDF model whose vocabulary also covers the themes' names and descriptions. A 
 in a view is the normalised sum of its papers plus its own name+description vector, strong while
 few papers are pinned and fading as evidence grows; once the curator has pinned enough papers, how strong
 is read from them. Scores are leave-one-out cosines (a paper never votes for its own theme), standardised
-per paper in each view and summed.
+per paper in each view and summed; with enough pins, each theme's scores are also shifted by an offset read
+from the pins (see theme_offsets).
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from functools import cached_property
 
 import numpy as np
 from scipy import sparse
-from scipy.special import log_softmax
+from scipy.optimize import minimize
+from scipy.special import log_softmax, softmax
 from sklearn.preprocessing import normalize
 
 # Weight of a theme's name+description vector when it has one pinned paper; divided by sqrt(#pins),
@@ -26,6 +28,11 @@ DESCRIPTION_PRIOR = 3.0
 # With fewer pins the choice is noise (two pins per theme: curated NMI -0.02), so the default stands.
 PRIOR_CHOICES = (1.5, 3.0, 6.0)
 CALIBRATE_FROM = 4
+# Themes differ in how tightly their papers gather: a broad theme's papers sit far from its prototype, its
+# scores run low, and new entries drift to the tight themes beside it. From CALIBRATE_FROM pins per theme
+# on, each theme's scores get an offset read from the pins (see theme_offsets); this keeps the offsets
+# small, against the pins' mean log-probability.
+OFFSET_PENALTY = 0.3
 # Pins are the curator's word, assignments are guesses: a pin counts double in its prototype.
 PIN_WEIGHT = 2.0
 # Rounds of seeded k-means that give the starting assignment, then of leave-one-out reassignment
@@ -141,17 +148,48 @@ def suggestion_scores(views: list[View], labels: np.ndarray, weights: np.ndarray
                for view in views)
 
 
-def calibrated_prior(views: list[View], pinned: np.ndarray, count: int) -> float:
-    """The description prior the pins support best (see PRIOR_CHOICES), or the default when they are too few."""
+@dataclass(frozen=True)
+class Calibration:
+    """What the pins tell about the scores: the description prior, and an offset per theme added to its scores."""
+
+    prior: float
+    offsets: np.ndarray
+
+
+def calibration(views: list[View], pinned: np.ndarray, count: int) -> Calibration:
+    """The description prior the pins support best (see PRIOR_CHOICES) and the theme offsets under it; the
+    default prior and no offsets when the pins are too few."""
     rows = np.flatnonzero(pinned >= 0)
     if not len(rows) or len(rows) < CALIBRATE_FROM * count:
-        return DESCRIPTION_PRIOR
+        return Calibration(DESCRIPTION_PRIOR, np.zeros(count))
     weights = np.where(pinned >= 0, PIN_WEIGHT, 0.0)
-    fit = [mean_log_probability(suggestion_scores(views, pinned, weights, count, pinned, prior, rows), pinned[rows])
-           for prior in PRIOR_CHOICES]
+    scores = [suggestion_scores(views, pinned, weights, count, pinned, prior, rows) for prior in PRIOR_CHOICES]
+    fit = [mean_log_probability(each, pinned[rows]) for each in scores]
     best = max(fit)
-    return min((prior for prior, value in zip(PRIOR_CHOICES, fit) if value == best),
-               key=lambda prior: abs(np.log(prior / DESCRIPTION_PRIOR)))
+    prior = min((prior for prior, value in zip(PRIOR_CHOICES, fit) if value == best),
+                key=lambda prior: abs(np.log(prior / DESCRIPTION_PRIOR)))
+    return Calibration(prior, theme_offsets(scores[PRIOR_CHOICES.index(prior)], pinned[rows], count))
+
+
+def theme_offsets(scores: np.ndarray, themes: np.ndarray, count: int) -> np.ndarray:
+    """Per theme, the offset to add to its scores: the intercepts of a multinomial logistic model of the pins'
+    themes on their scores (one slope for all themes), penalised by OFFSET_PENALTY and divided by the slope,
+    so that the scores keep their scale. Offsets sum to zero."""
+    rows = np.arange(len(themes))
+
+    def loss_and_gradient(parameters: np.ndarray) -> tuple[float, np.ndarray]:
+        slope, offsets = np.exp(parameters[0]), parameters[1:]
+        logits = slope * scores + offsets
+        loss = -log_softmax(logits, axis=1)[rows, themes].mean() + OFFSET_PENALTY * offsets @ offsets / len(rows)
+        error = softmax(logits, axis=1)
+        error[rows, themes] -= 1.0
+        error /= len(rows)
+        gradient = np.r_[slope * (error * scores).sum(), error.sum(axis=0) + 2 * OFFSET_PENALTY * offsets / len(rows)]
+        return float(loss), gradient
+
+    fitted = minimize(loss_and_gradient, np.zeros(count + 1), jac=True, method="L-BFGS-B").x
+    offsets = fitted[1:] / np.exp(fitted[0])
+    return offsets - offsets.mean()
 
 
 def mean_log_probability(scores: np.ndarray, themes: np.ndarray) -> float:
@@ -162,22 +200,24 @@ def mean_log_probability(scores: np.ndarray, themes: np.ndarray) -> float:
 def assign(views: list[View], pinned: np.ndarray, count: int,
            calibrate: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pins fixed; start from seeded k-means on the first view, then move papers to their best theme. The
-    description prior is read from the pins when `calibrate` (a lock's themes have a name and no description).
+    description prior and the theme offsets are read from the pins when `calibrate` (a lock's themes have a name
+    and no description, and a lock keeps its papers where they are).
 
     Returns each paper's theme, its weight in the prototypes, and the suggestion scores of that result.
 
     The reassignment uses leave-one-out scores: with in-sample prototypes each paper would pull
     its first guess towards itself and never leave it.
     """
-    prior = calibrated_prior(views, pinned, count) if calibrate else DESCRIPTION_PRIOR
+    calibrated = calibration(views, pinned, count) if calibrate else Calibration(DESCRIPTION_PRIOR, np.zeros(count))
+    prior, offsets = calibrated.prior, calibrated.offsets
     labels = seeded_kmeans(views[0], pinned, count, prior)
     weights = np.where(pinned >= 0, PIN_WEIGHT, 1.0)
     free = np.flatnonzero(pinned < 0)
     # only unpinned papers move, so only their scores are needed until the assignment settles
     for _ in range(REASSIGN_ROUNDS if len(free) else 0):
         new = pinned.copy()
-        new[free] = suggestion_scores(views, labels, weights, count, pinned, prior, free).argmax(axis=1)
+        new[free] = (suggestion_scores(views, labels, weights, count, pinned, prior, free) + offsets).argmax(axis=1)
         if np.array_equal(new, labels):
             break
         labels = new
-    return labels, weights, suggestion_scores(views, labels, weights, count, pinned, prior)
+    return labels, weights, suggestion_scores(views, labels, weights, count, pinned, prior) + offsets
