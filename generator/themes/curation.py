@@ -33,6 +33,7 @@ CALIBRATE_FROM = 4
 # on, each theme's scores get an offset read from the pins (see theme_offsets); this keeps the offsets
 # small, against the pins' mean log-probability.
 OFFSET_PENALTY = 0.3
+OFFSET_PINS = 2
 # Pins are the curator's word, assignments are guesses: a pin counts double in its prototype.
 PIN_WEIGHT = 2.0
 # Rounds of seeded k-means that give the starting assignment, then of leave-one-out reassignment
@@ -174,22 +175,35 @@ def calibration(views: list[View], pinned: np.ndarray, count: int) -> Calibratio
 def theme_offsets(scores: np.ndarray, themes: np.ndarray, count: int) -> np.ndarray:
     """Per theme, the offset to add to its scores: the intercepts of a multinomial logistic model of the pins'
     themes on their scores (one slope for all themes), penalised by OFFSET_PENALTY and divided by the slope,
-    so that the scores keep their scale. Offsets sum to zero."""
+    so that the scores keep their scale. The offsets sum to zero.
+
+    Only themes with OFFSET_PINS pins or more take part (the pins of a theme are seen against each other);
+    the others keep an offset of zero, the mean. A theme the curator has just declared, with no pins yet,
+    thus stays within reach: in the fit, the pins would have pushed it away from every paper."""
+    fitted = np.flatnonzero(np.bincount(themes, minlength=count) >= OFFSET_PINS)
+    offsets = np.zeros(count)
+    if len(fitted) < 2:
+        return offsets
+    column = np.full(count, -1)
+    column[fitted] = np.arange(len(fitted))
+    kept = np.flatnonzero(column[themes] >= 0)
+    scores, themes = scores[kept][:, fitted], column[themes[kept]]
     rows = np.arange(len(themes))
 
     def loss_and_gradient(parameters: np.ndarray) -> tuple[float, np.ndarray]:
-        slope, offsets = np.exp(parameters[0]), parameters[1:]
-        logits = slope * scores + offsets
-        loss = -log_softmax(logits, axis=1)[rows, themes].mean() + OFFSET_PENALTY * offsets @ offsets / len(rows)
+        slope, intercepts = np.exp(parameters[0]), parameters[1:]
+        logits = slope * scores + intercepts
+        penalty = OFFSET_PENALTY * intercepts @ intercepts / len(rows)
         error = softmax(logits, axis=1)
         error[rows, themes] -= 1.0
         error /= len(rows)
-        gradient = np.r_[slope * (error * scores).sum(), error.sum(axis=0) + 2 * OFFSET_PENALTY * offsets / len(rows)]
-        return float(loss), gradient
+        gradient = np.r_[slope * (error * scores).sum(), error.sum(axis=0) + 2 * OFFSET_PENALTY * intercepts / len(rows)]
+        return float(-log_softmax(logits, axis=1)[rows, themes].mean() + penalty), gradient
 
-    fitted = minimize(loss_and_gradient, np.zeros(count + 1), jac=True, method="L-BFGS-B").x
-    offsets = fitted[1:] / np.exp(fitted[0])
-    return offsets - offsets.mean()
+    solution = minimize(loss_and_gradient, np.zeros(len(fitted) + 1), jac=True, method="L-BFGS-B").x
+    intercepts = solution[1:] / np.exp(solution[0])
+    offsets[fitted] = intercepts - intercepts.mean()
+    return offsets
 
 
 def mean_log_probability(scores: np.ndarray, themes: np.ndarray) -> float:
