@@ -212,6 +212,47 @@ def stability(papers, trials=5):
           f"(min {min(updated):.3f})")
 
 
+def new_entries_in_a_lock(papers, truth, folds=FOLDS):
+    """A locked automatic list (the usual pull-request flow): each fold's papers are new entries of a list whose
+    other papers were clustered and locked. A new entry is placed right when it joins the locked theme that holds
+    the most of its curator theme's other papers (entries without one such theme, or with a tie, are not
+    counted). Returns the share placed right and how many were counted."""
+    ids = sorted(truth)
+    order = np.random.RandomState(0).permutation(len(ids))
+    right = counted = 0
+    for fold in range(folds):
+        held = {ids[j] for j in order[fold::folds]}
+        lock = locked_themes(group_papers([p for p in papers if p.id not in held], SETTINGS))
+        home = {pid: placement.theme for pid, placement in group_papers(papers, SETTINGS, lock=lock).placements.items()}
+        for pid in sorted(held):
+            mates: dict[str, int] = {}
+            for other in ids:
+                if other not in held and truth[other] == truth[pid]:
+                    mates[home[other]] = mates.get(home[other], 0) + 1
+            ranked = sorted(mates.values(), reverse=True)
+            if not ranked or (len(ranked) > 1 and ranked[0] == ranked[1]):
+                continue
+            counted += 1
+            right += home[pid] == max(mates, key=mates.get)
+    return right / max(counted, 1), counted
+
+
+def lock_placement(papers, truth, quick):
+    print(f"\nNew entries in a locked automatic list ({FOLDS}-fold): share joining the locked theme that holds "
+          "most of their curator theme")
+    share, counted = new_entries_in_a_lock(papers, truth)
+    print(f"  whole list: {share:.3f} of {counted}")
+    if quick:
+        return
+    rng = random.Random(1)
+    shares = []
+    for _ in range(HALVES):
+        chosen = {p.id for p in rng.sample(papers, len(papers) // 2)}
+        shares.append(new_entries_in_a_lock([p for p in papers if p.id in chosen],
+                                            {pid: truth[pid] for pid in chosen})[0])
+    print(f"  halves mean: {np.mean(shares):.3f}")
+
+
 def determinism(papers):
     reference = grouping_json(group_papers(papers, SETTINGS))
     shuffled = list(papers)
@@ -262,6 +303,7 @@ def main():
     related_example(grouping, papers)
     determinism(papers)
     stability(papers, trials=2 if options.quick else 5)
+    lock_placement(papers, truth, options.quick)
     sizes = [len(papers), 1000, SCALABLE_FROM - 1, SCALABLE_FROM, 5000] + ([10000] if options.big else [])
     timings(papers, themes, truth, sizes[:1] if options.quick else sizes)
 

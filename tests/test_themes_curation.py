@@ -506,15 +506,15 @@ def calibration_case(descriptions: list[str], pins_per_theme: int):
 def test_with_enough_pins_a_misleading_description_weighs_least():
     """Each theme's description speaks of the other theme: the pins show it, and the lowest prior is chosen."""
     views, pinned = calibration_case(["Graph colouring heuristics and cliques.", "Protein folding energy."], 5)
-    assert curation.calibration(views, pinned, 2).prior == min(curation.PRIOR_CHOICES)
+    assert curation.calibration(views, pinned, 2, True).prior == min(curation.PRIOR_CHOICES)
     views, pinned = calibration_case(["Protein folding energy.", "Graph colouring heuristics and cliques."], 5)
-    assert curation.calibration(views, pinned, 2).prior >= curation.DESCRIPTION_PRIOR
+    assert curation.calibration(views, pinned, 2, True).prior >= curation.DESCRIPTION_PRIOR
 
 
 def test_with_few_pins_the_description_keeps_its_default_weight():
     views, pinned = calibration_case(["Graph colouring heuristics and cliques.", "Protein folding energy."],
                                      curation.CALIBRATE_FROM - 1)
-    assert curation.calibration(views, pinned, 2).prior == curation.DESCRIPTION_PRIOR
+    assert curation.calibration(views, pinned, 2, True).prior == curation.DESCRIPTION_PRIOR
 
 
 def test_theme_offsets_lift_a_broad_theme_whose_pins_score_low_on_it():
@@ -544,14 +544,17 @@ def test_a_theme_without_pins_keeps_a_zero_offset_and_stays_within_reach():
     assert abs(offsets[0]) < 0.3 and abs(offsets[1]) < 0.3
 
 
-def test_offsets_shift_the_scores_only_when_the_pins_are_enough_and_never_in_a_lock():
+def test_offsets_shift_the_scores_only_when_the_pins_are_enough_and_a_lock_keeps_the_default_prior():
     views, pinned = calibration_case(["Protein folding energy.", "Graph colouring heuristics and cliques."], 5)
-    assert np.abs(curation.calibration(views, pinned, 2).offsets).max() > 0
+    assert np.abs(curation.calibration(views, pinned, 2, True).offsets).max() > 0
     few = np.where(np.arange(len(pinned)) % 6 < curation.CALIBRATE_FROM - 1, pinned, -1)
-    assert not curation.calibration(views, few, 2).offsets.any()
-    offsets = curation.calibration(views, pinned, 2).offsets
-    _, _, calibrated = curation.assign(views, pinned, 2, calibrate=True)
-    labels, weights, plain = curation.assign(views, pinned, 2, calibrate=False)
-    prior = curation.calibration(views, pinned, 2).prior
-    assert np.allclose(calibrated, curation.suggestion_scores(views, labels, weights, 2, pinned, prior) + offsets)
-    assert np.allclose(plain, curation.suggestion_scores(views, labels, weights, 2, pinned, curation.DESCRIPTION_PRIOR))
+    assert not curation.calibration(views, few, 2, True).offsets.any()
+    for choose_prior in (True, False):
+        calibrated = curation.calibration(views, pinned, 2, choose_prior)
+        labels, weights, scores = curation.assign(views, pinned, 2, choose_prior)
+        assert np.allclose(scores, curation.suggestion_scores(views, labels, weights, 2, pinned, calibrated.prior)
+                           + calibrated.offsets)
+    # a lock's themes have no description to weigh: the default prior, whatever the pins say
+    misleading, pinned = calibration_case(["Graph colouring heuristics and cliques.", "Protein folding energy."], 5)
+    assert curation.calibration(misleading, pinned, 2, True).prior == min(curation.PRIOR_CHOICES)
+    assert curation.calibration(misleading, pinned, 2, False).prior == curation.DESCRIPTION_PRIOR

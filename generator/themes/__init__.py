@@ -189,27 +189,27 @@ def curated_plan(papers: Sequence[Paper], curated: Sequence[CuratedTheme], texts
     fit best."""
     slugs = [t.slug for t in curated]
     pinned = np.array([slugs.index(p.theme) if p.theme in slugs else -1 for p in papers])
-    plan = declared_plan(texts, pinned, given, calibrate=True)
+    plan = declared_plan(texts, pinned, given, choose_prior=True)
     return Plan(plan.labels, plan.scores, plan.pinned, plan.given, curated=True)
 
 
 def locked_plan(ids: list[str], kept: Sequence[LockedTheme], texts: Texts,
                 given: tuple[tuple[str, str, str], ...]) -> Plan:
     """The lock file's themes (`given` as slug, name, ""): papers it lists keep their theme, new papers join
-    the closest one."""
+    the closest one (its locked papers set the theme offsets, as pins do)."""
     home = {pid: k for k, t in enumerate(kept) for pid in t.papers}
     pinned = np.array([home.get(pid, -1) for pid in ids])
-    plan = declared_plan(texts, pinned, given, calibrate=False)
+    plan = declared_plan(texts, pinned, given, choose_prior=False)
     # a locked paper is not a curator's pin: it is shown as placed by the model
     return Plan(plan.labels, plan.scores, np.full(len(ids), -1), plan.given)
 
 
 def declared_plan(texts: Texts, pinned: np.ndarray, given: tuple[tuple[str, str, str], ...],
-                  calibrate: bool) -> Plan:
+                  choose_prior: bool) -> Plan:
     """Assignment into known themes, described by their name and description text (the weight of that text
-    read from the pins when `calibrate`)."""
+    read from the pins when `choose_prior`; each theme's offset read from them in any case)."""
     views = declared_views(texts, [declared_text(name, description) for _, name, description in given])
-    labels, _, scores = curation.assign(views, pinned, len(given), calibrate)
+    labels, _, scores = curation.assign(views, pinned, len(given), choose_prior)
     return Plan(labels, scores, pinned, given)
 
 

@@ -157,19 +157,21 @@ class Calibration:
     offsets: np.ndarray
 
 
-def calibration(views: list[View], pinned: np.ndarray, count: int) -> Calibration:
-    """The description prior the pins support best (see PRIOR_CHOICES) and the theme offsets under it; the
-    default prior and no offsets when the pins are too few."""
+def calibration(views: list[View], pinned: np.ndarray, count: int, choose_prior: bool) -> Calibration:
+    """The theme offsets the pins support (see theme_offsets), under the description prior they support best
+    (see PRIOR_CHOICES) when `choose_prior`, else under the default; the default and no offsets when the pins
+    are too few."""
     rows = np.flatnonzero(pinned >= 0)
     if not len(rows) or len(rows) < CALIBRATE_FROM * count:
         return Calibration(DESCRIPTION_PRIOR, np.zeros(count))
     weights = np.where(pinned >= 0, PIN_WEIGHT, 0.0)
-    scores = [suggestion_scores(views, pinned, weights, count, pinned, prior, rows) for prior in PRIOR_CHOICES]
+    priors = PRIOR_CHOICES if choose_prior else (DESCRIPTION_PRIOR,)
+    scores = [suggestion_scores(views, pinned, weights, count, pinned, prior, rows) for prior in priors]
     fit = [mean_log_probability(each, pinned[rows]) for each in scores]
     best = max(fit)
-    prior = min((prior for prior, value in zip(PRIOR_CHOICES, fit) if value == best),
+    prior = min((prior for prior, value in zip(priors, fit) if value == best),
                 key=lambda prior: abs(np.log(prior / DESCRIPTION_PRIOR)))
-    return Calibration(prior, theme_offsets(scores[PRIOR_CHOICES.index(prior)], pinned[rows], count))
+    return Calibration(prior, theme_offsets(scores[priors.index(prior)], pinned[rows], count))
 
 
 def theme_offsets(scores: np.ndarray, themes: np.ndarray, count: int) -> np.ndarray:
@@ -212,17 +214,17 @@ def mean_log_probability(scores: np.ndarray, themes: np.ndarray) -> float:
 
 
 def assign(views: list[View], pinned: np.ndarray, count: int,
-           calibrate: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pins fixed; start from seeded k-means on the first view, then move papers to their best theme. The
-    description prior and the theme offsets are read from the pins when `calibrate` (a lock's themes have a name
-    and no description, and a lock keeps its papers where they are).
+           choose_prior: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pins fixed; start from seeded k-means on the first view, then move papers to their best theme. The theme
+    offsets are read from the pins, and so is the description prior when `choose_prior` (a lock's themes have a
+    name and no description).
 
     Returns each paper's theme, its weight in the prototypes, and the suggestion scores of that result.
 
     The reassignment uses leave-one-out scores: with in-sample prototypes each paper would pull
     its first guess towards itself and never leave it.
     """
-    calibrated = calibration(views, pinned, count) if calibrate else Calibration(DESCRIPTION_PRIOR, np.zeros(count))
+    calibrated = calibration(views, pinned, count, choose_prior)
     prior, offsets = calibrated.prior, calibrated.offsets
     labels = seeded_kmeans(views[0], pinned, count, prior)
     weights = np.where(pinned >= 0, PIN_WEIGHT, 1.0)
