@@ -196,6 +196,16 @@ def test_a_byline_without_authors_opens_with_the_year_not_a_separator(visit):
     assert with_authors[0] in ("none", '""') and with_authors[1:] and all("·" in c for c in with_authors[1:])
 
 
+def test_a_page_title_s_hidden_permalink_takes_no_room(visit):
+    """Material's pilcrow is invisible until hovered but took its room: a title just short of the column's
+    width wrapped it onto an empty second line."""
+    for path in ("themes.html", f"papers/{RICH_ID}.html"):
+        page = visit.open(path)
+        mark = page.locator("h1 .headerlink")
+        assert mark.count() == 1
+        assert mark.evaluate("a => a.getBoundingClientRect().width") == 0, path
+
+
 def test_an_abstract_is_justified_on_a_wide_screen_but_not_on_a_phone(browser, rich_site):
     # justified text on a 390 px line opens wide gaps between words
     aligned = {}
