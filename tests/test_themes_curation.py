@@ -558,3 +558,14 @@ def test_offsets_shift_the_scores_only_when_the_pins_are_enough_and_a_lock_keeps
     misleading, pinned = calibration_case(["Graph colouring heuristics and cliques.", "Protein folding energy."], 5)
     assert curation.calibration(misleading, pinned, 2, True).prior == min(curation.PRIOR_CHOICES)
     assert curation.calibration(misleading, pinned, 2, False).prior == curation.DESCRIPTION_PRIOR
+
+
+def test_the_calibration_reads_at_most_calibration_pins_pins_spread_over_the_list(monkeypatch):
+    views, pinned = calibration_case(["Protein folding energy.", "Graph colouring heuristics and cliques."], 5)
+    read = []
+    scores = curation.suggestion_scores
+    monkeypatch.setattr(curation, "suggestion_scores", lambda *a: read.append(a[-1]) or scores(*a))
+    monkeypatch.setattr(curation, "CALIBRATION_PINS", 8)
+    calibrated = curation.calibration(views, pinned, 2, False)
+    assert [rows.tolist() for rows in read] == [[0, 1, 3, 4, 6, 7, 9, 10]]   # of the pins 0-4 and 6-10
+    assert np.abs(calibrated.offsets).max() > 0
