@@ -240,10 +240,8 @@ def overlaps(key: str, kept: Sequence[str]) -> bool:
 
 
 def forms_overlap(form: tuple, other: tuple) -> bool:
-    """overlaps() on two phrase_forms."""
-    words, bare, initials = form
-    other_words, other_bare, other_initials = other
-    return words <= other_words or other_words <= words or bare in other_initials or other_bare in initials
+    """overlaps() on two phrase_forms: either says no more than the other."""
+    return within(form, other) or within(other, form)
 
 
 def within(form: tuple, other: tuple) -> bool:
