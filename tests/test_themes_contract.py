@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.content import load_catalog
 from generator.project import Project
-from generator.schema import ThemesSection
-from generator.themes import group_papers, grouping_json
+from generator.schema import Paper, ThemesSection
+from generator.themes import clustering, group_papers, grouping_json
 
 
 def fixture_papers(root: Path):
@@ -73,3 +73,38 @@ def test_a_theme_named_like_a_windows_device_gets_a_slug_that_is_a_safe_file_nam
 
     assert slug_for("Con", set()) == "con-theme"
     assert slug_for("NUL", {"nul-theme"}) == "nul-theme-2"
+
+
+SUBJECTS = ["protein folding", "graph colouring", "speech recognition", "galaxy formation", "soil erosion",
+            "coral reefs", "tax policy", "bird migration", "quantum error correction", "wind turbines",
+            "medieval manuscripts", "volcanic ash", "sleep apnea", "river deltas", "honey bees",
+            "glacier retreat", "urban traffic", "wine fermentation", "chess openings", "lunar regolith"]
+
+
+def subject_list(per_subject: int, subjects: int):
+    """`subjects` clear themes of `per_subject` papers each; each abstract also names some other subject."""
+    papers = []
+    for s, subject in enumerate(SUBJECTS[:subjects]):
+        for i in range(per_subject):
+            other = SUBJECTS[(s * 7 + i * 3 + 1) % subjects]
+            papers.append(Paper(id=f"s{s:02d}p{i}", source=f"content/papers/s{s:02d}p{i}.yml",
+                                title=f"On {subject}, study {i}",
+                                abstract=f"We study {subject} with new data. Our {subject} model beats baselines; "
+                                         f"unlike work on {other}, it scales."))
+    return papers
+
+
+def test_a_list_of_many_small_themes_gets_them_all():
+    """20 themes of 6 papers: fewer papers a theme than the 8 neighbours a paper starts with in the graph, so the
+    neighbour count must come down to the themes' size for the count rule to see them."""
+    grouping = group_papers(subject_list(6, 20), ThemesSection())
+    assert sorted(sorted(t.papers) for t in grouping.themes) == \
+        [[f"s{s:02d}p{i}" for i in range(6)] for s in range(20)]
+
+
+def test_a_list_of_a_few_broad_themes_never_mixes_them():
+    """4 themes of 25 papers: the count rule may split them into themes of about sqrt(n) papers, as it did
+    before the neighbour count could come down, but no theme mixes two subjects."""
+    grouping = group_papers(subject_list(25, 4), ThemesSection())
+    assert 4 <= len(grouping.themes) <= clustering.count_range(100)[1]
+    assert all(len({pid[:3] for pid in t.papers}) == 1 for t in grouping.themes)

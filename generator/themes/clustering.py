@@ -21,7 +21,14 @@ BLOCK_ROWS = 512
 # blind to themes on short lists and to nothing on long ones. (0.7 * sqrt(210) = 10.)
 NEIGHBOUR_SCALE = 0.7
 MIN_NEIGHBOURS = 3
-MAX_THEMES = 40
+# Lists of small themes: the count rule, blind to groups smaller than the neighbour count, saw fewer and larger
+# themes than there are (ACL tutorial lists of 6-12 papers a theme: 19 themes for 25, 34 for 56). So the
+# neighbour count is brought down until it is at most this share of the mean size of the themes it finds
+# (0.8: the share 0.7 sqrt(n) neighbours make with the themes of about sqrt(n) / 1.2 papers the rule finds on
+# the shipped list). It never goes up: on a list of a few broad themes the count stays as it was.
+NEIGHBOURS_PER_THEME_SIZE = 0.8
+# At most this many automatic themes: a theme list a reader still scans on the home page.
+MAX_THEMES = 60
 KMEANS_RESTARTS = 10
 # An eigenvalue of the normalised adjacency above this marks a group of papers whose links mostly stay
 # inside it (for two groups, a value of 1 - 2 x their share of cut links); counting them gives the themes.
@@ -37,19 +44,31 @@ def knn_graph(features: Features, neighbours: int | None = None) -> sparse.csr_m
     """Symmetric sparse graph joining each paper to its most similar others (blended cosine)."""
     n = features.tfidf.shape[0]
     neighbours = max(1, min(neighbours or neighbours_for(n), n - 1))
-    rows, cols, weights = [], [], []
+    return graph_of(*nearest_papers(features, neighbours), neighbours)
+
+
+def nearest_papers(features: Features, neighbours: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each paper's `neighbours` most similar other papers (ties broken by index, so the graph does not depend
+    on the sort algorithm), most similar first, and their similarities."""
+    n = features.tfidf.shape[0]
+    nearest, similarity = [], []
     for start in range(0, n, BLOCK_ROWS):
         block = similarity_rows(features, slice(start, start + BLOCK_ROWS))
         local = np.arange(block.shape[0])
         block[local, start + local] = -np.inf
-        # ties broken by index so the graph does not depend on the sort algorithm
-        nearest = np.argsort(-block, axis=1, kind="stable")[:, :neighbours]
-        rows.append(np.repeat(start + local, neighbours))
-        cols.append(nearest.ravel())
-        weights.append(np.take_along_axis(block, nearest, axis=1).ravel())
+        order = np.argsort(-block, axis=1, kind="stable")[:, :neighbours]
+        nearest.append(order)
+        similarity.append(np.take_along_axis(block, order, axis=1))
+    return np.vstack(nearest), np.vstack(similarity)
+
+
+def graph_of(nearest: np.ndarray, similarity: np.ndarray, neighbours: int) -> sparse.csr_matrix:
+    """The symmetric kNN graph of the first `neighbours` columns of nearest_papers."""
+    n = len(nearest)
     # a tiny floor keeps zero-similarity neighbours as edges, so the graph stays connected
-    values = np.clip(np.concatenate(weights), 1e-4, None)
-    graph = sparse.csr_matrix((values, (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+    values = np.clip(similarity[:, :neighbours].ravel(), 1e-4, None)
+    graph = sparse.csr_matrix((values, (np.repeat(np.arange(n), neighbours), nearest[:, :neighbours].ravel())),
+                              shape=(n, n))
     return graph.maximum(graph.T).tocsr()
 
 
@@ -90,10 +109,11 @@ def distinct_rows(points: np.ndarray) -> int:
 
 
 def count_range(n: int) -> tuple[int, int]:
-    """Theme counts worth considering: around sqrt(n), the size at which both themes and pages stay browsable."""
+    """Theme counts worth considering: 0.6 to 2.5 sqrt(n), at most MAX_THEMES (a theme list a reader still scans
+    on the home page)."""
     root = np.sqrt(n)
     low = max(2, int(round(0.6 * root)))
-    high = max(low, min(MAX_THEMES, int(round(1.6 * root)), n - 1))
+    high = max(low, min(MAX_THEMES, int(round(2.5 * root)), n - 1))
     return low, high
 
 
@@ -106,11 +126,10 @@ def relabel(labels: np.ndarray) -> np.ndarray:
     return mapping[labels]
 
 
-# Long lists: themes per sqrt(n). 1.2 is what the eigenvalue rule picks on curated lists (17 themes
-# for 210 papers, the 40-theme cap at 1,000); 60 caps the theme list at what a reader scans on the
-# home page (and is the count the spectral rule already gave at 10,000 papers).
+# Long lists: themes per sqrt(n). 1.2 is what the eigenvalue rule picks on the shipped list (17 themes
+# for 210 papers); 60 caps the theme list at what a reader scans on the home page (MAX_THEMES).
 THEMES_PER_ROOT = 1.2
-MAX_SCALABLE_THEMES = 60
+MAX_SCALABLE_THEMES = MAX_THEMES
 MINI_BATCH = 2048
 SCALABLE_RESTARTS = 1
 
@@ -147,16 +166,22 @@ def cluster_scalable(features: Features, count: int | str, seed: int) -> tuple[n
 
 
 def cluster(features: Features, count: int | str, seed: int) -> np.ndarray:
-    """Automatic themes: spectral clustering of the kNN graph; with 'auto', one theme per well-separated group."""
+    """Automatic themes: spectral clustering of the kNN graph; with 'auto', one theme per well-separated group,
+    the neighbour count brought down to fit the themes found (see NEIGHBOURS_PER_THEME_SIZE)."""
     n = features.tfidf.shape[0]
     if n < 3:
         return np.zeros(n, dtype=int)
-    graph = knn_graph(features)
+    neighbours = max(1, min(neighbours_for(n), n - 1))
+    nearest = nearest_papers(features, neighbours)
     if count == "auto":
         low, high = count_range(n)
-        values, vectors = spectral_embedding(graph, high + 1, seed)
-        count = int(np.clip((values > SEPARATION).sum(), low, high))
-        return relabel(kmeans(vectors, count, seed))
+        while True:
+            values, vectors = spectral_embedding(graph_of(*nearest, neighbours), high + 1, seed)
+            count = int(np.clip((values > SEPARATION).sum(), low, high))
+            fitting = max(MIN_NEIGHBOURS, int(round(NEIGHBOURS_PER_THEME_SIZE * n / count)))
+            if fitting >= neighbours:
+                return relabel(kmeans(vectors, count, seed))
+            neighbours = fitting
     count = max(1, min(int(count), n))
-    _, vectors = spectral_embedding(graph, count, seed)
+    _, vectors = spectral_embedding(graph_of(*nearest, neighbours), count, seed)
     return relabel(kmeans(vectors, count, seed))
