@@ -36,8 +36,8 @@ SEPARATION = 0.5
 
 
 def neighbours_for(n: int) -> int:
-    """Neighbours per paper in the similarity graph: a fixed share of the expected theme size."""
-    return max(MIN_NEIGHBOURS, int(round(NEIGHBOUR_SCALE * np.sqrt(n))))
+    """Neighbours per paper in the similarity graph: a fixed share of the expected theme size (fewer than n)."""
+    return max(1, min(n - 1, max(MIN_NEIGHBOURS, int(round(NEIGHBOUR_SCALE * np.sqrt(n))))))
 
 
 def knn_graph(features: Features, neighbours: int | None = None) -> sparse.csr_matrix:
@@ -171,7 +171,7 @@ def cluster(features: Features, count: int | str, seed: int) -> np.ndarray:
     n = features.tfidf.shape[0]
     if n < 3:
         return np.zeros(n, dtype=int)
-    neighbours = max(1, min(neighbours_for(n), n - 1))
+    neighbours = neighbours_for(n)
     nearest = nearest_papers(features, neighbours)
     if count == "auto":
         low, high = count_range(n)
