@@ -169,6 +169,14 @@ def test_a_name_already_taken_moves_on_to_the_next_phrases():
         "Node classification and message passing"
 
 
+def test_two_halves_of_one_phrase_give_way_to_it_in_a_name():
+    assert theme_name(["word sense", "sense disambiguation", "word sense disambiguation", "lexical substitution"],
+                      {}, set()) == "Word sense disambiguation and lexical substitution"
+    # halves that are not of a phrase the theme uses stay two phrases
+    assert theme_name(["information retrieval", "retrieval models", "dense passages"], {}, set()) == \
+        "Information retrieval and retrieval models"
+
+
 def test_a_phrase_leads_the_name_of_one_theme_at_most_the_one_it_is_most_distinctive_of():
     from generator.themes.naming import barred_leads
 

@@ -396,6 +396,19 @@ def name_options(ranked: Sequence[str], barred: set[str] | frozenset[str] = froz
     return distinct(leading_word(ranked, multi) + multi[:NAME_PHRASES] + ranked[:NAME_CANDIDATES], NAME_CANDIDATES)
 
 
+def joined_halves(first: str, second: str | None, ranked: Sequence[str]) -> str | None:
+    """The ranked phrase two overlapping phrases are halves of ('vector space' and 'space model' of 'vector space
+    model', 'word sense' and 'sense disambiguation'), or None: "Word sense and sense disambiguation" says one
+    term twice."""
+    if second is None:
+        return None
+    head, tail = first.split(), second.split()
+    if len(head) < 2 or len(tail) < 2 or head[-1] != tail[0]:
+        return None
+    whole = " ".join(head + tail[1:])
+    return whole if whole in ranked else None
+
+
 def barred_leads(rankings: Sequence[Sequence[str]], strengths: Sequence[dict[str, tuple[float, float]]]) -> list[set[str]]:
     """Per theme, the phrases its name leaves out: a phrase leads the name of one theme at most, the theme whose
     papers it is most distinctive of (highest score; ties to the first theme); the others are named by their
@@ -430,6 +443,11 @@ def name_and_phrases(ranked: Sequence[str], display: dict[str, str], taken: set[
     for position, first in enumerate(candidates):
         partner = next((key for key in candidates[position + 1:]
                         if strength is None or can_follow(strength[first], strength[key])), None)
+        whole = joined_halves(first, partner, ranked)
+        if whole:
+            first = whole
+            partner = next((key for key in candidates[position + 1:] if not overlaps(key, [whole]) and
+                            (strength is None or can_follow(strength[whole], strength[key]))), None)
         phrases = (first, partner) if partner else (first,)
         name = capitalise(" and ".join(display.get(key, key) for key in phrases))
         if name.lower() not in taken:
