@@ -224,11 +224,13 @@ def new_entries_in_a_lock(papers, truth, folds=FOLDS):
         held = {ids[j] for j in order[fold::folds]}
         lock = locked_themes(group_papers([p for p in papers if p.id not in held], SETTINGS))
         home = {pid: placement.theme for pid, placement in group_papers(papers, SETTINGS, lock=lock).placements.items()}
+        locked_of: dict[str, dict[str, int]] = {}   # curator theme -> locked theme -> its papers there
+        for other in ids:
+            if other not in held:
+                counts = locked_of.setdefault(truth[other], {})
+                counts[home[other]] = counts.get(home[other], 0) + 1
         for pid in sorted(held):
-            mates: dict[str, int] = {}
-            for other in ids:
-                if other not in held and truth[other] == truth[pid]:
-                    mates[home[other]] = mates.get(home[other], 0) + 1
+            mates = locked_of.get(truth[pid], {})
             ranked = sorted(mates.values(), reverse=True)
             if not ranked or (len(ranked) > 1 and ranked[0] == ranked[1]):
                 continue

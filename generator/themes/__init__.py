@@ -228,7 +228,11 @@ def describe_themes(features: Features, plan: Plan, ids: list[str]) -> tuple[tup
         term_keys = [naming.key_terms(features, ranking) for ranking in rankings]
     candidates = [naming.name_candidates(features, ranking.keys) for ranking in rankings]
     features.display([key for keys in term_keys + candidates for key in keys])  # all display forms in one pass
-    barred = automatic_barred_leads(features, rankings, candidates) if not plan.given else []
+    # automatic themes: each name candidate's stemmed text, and its (score, lift), which barred_leads reads too
+    key_of = [{features.key_text(key): key for key in keys} for keys in candidates] if not plan.given else []
+    strengths = [{text: (ranking.scores[key], ranking.lifts[key]) for text, key in keys.items()}
+                 for ranking, keys in zip(rankings, key_of)]
+    barred = naming.barred_leads([list(keys) for keys in key_of], strengths)
     themes, names, slugs = [], set(), set()
     for k, ranking in enumerate(rankings):
         members = np.flatnonzero(plan.labels == k)
@@ -241,25 +245,14 @@ def describe_themes(features: Features, plan: Plan, ids: list[str]) -> tuple[tup
             themes.append(Theme(slug, name, tuple(features.display(term_keys[k])), papers, description,
                                 curated=plan.curated))
         else:
-            key_of = {features.key_text(key): key for key in candidates[k]}
-            display = dict(zip(key_of, features.display(list(key_of.values()))))
-            strength = {text: (ranking.scores[key], ranking.lifts[key]) for text, key in key_of.items()}
-            name, phrases = naming.name_and_phrases(list(key_of), display, names, strength, barred[k])
-            term_keys[k] = naming.named_terms(features, [key_of[text] for text in phrases], term_keys[k], ranking)
+            display = dict(zip(key_of[k], features.display(list(key_of[k].values()))))
+            name, phrases = naming.name_and_phrases(list(key_of[k]), display, names, strengths[k], barred[k])
+            term_keys[k] = naming.named_terms(features, [key_of[k][text] for text in phrases], term_keys[k], ranking)
             slug = naming.slug_for(name, slugs)
             themes.append(Theme(slug, name, tuple(features.display(term_keys[k])), papers))
         names.add(themes[-1].name.lower())
         slugs.add(themes[-1].slug)
     return tuple(themes), term_keys
-
-
-def automatic_barred_leads(features: Features, rankings: list[naming.Ranking],
-                           candidates: list[list[int]]) -> list[set[str]]:
-    """naming.barred_leads for automatic themes, from each theme's name candidates."""
-    texts = [[features.key_text(key) for key in keys] for keys in candidates]
-    strengths = [{text: (ranking.scores[key], ranking.lifts[key]) for text, key in zip(theme_texts, keys)}
-                 for ranking, theme_texts, keys in zip(rankings, texts, candidates)]
-    return naming.barred_leads(texts, strengths)
 
 
 def placements(features: Features, plan: Plan, themes: tuple[Theme, ...], term_keys: list[list[int]],

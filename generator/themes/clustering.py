@@ -40,10 +40,9 @@ def neighbours_for(n: int) -> int:
     return max(1, min(n - 1, max(MIN_NEIGHBOURS, int(round(NEIGHBOUR_SCALE * np.sqrt(n))))))
 
 
-def knn_graph(features: Features, neighbours: int | None = None) -> sparse.csr_matrix:
-    """Symmetric sparse graph joining each paper to its most similar others (blended cosine)."""
-    n = features.tfidf.shape[0]
-    neighbours = max(1, min(neighbours or neighbours_for(n), n - 1))
+def knn_graph(features: Features) -> sparse.csr_matrix:
+    """Symmetric sparse graph joining each paper to its neighbours_for(n) most similar others (blended cosine)."""
+    neighbours = neighbours_for(features.tfidf.shape[0])
     return graph_of(*nearest_papers(features, neighbours), neighbours)
 
 

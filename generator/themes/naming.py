@@ -441,18 +441,21 @@ def name_and_phrases(ranked: Sequence[str], display: dict[str, str], taken: set[
     """
     candidates = name_options(ranked, barred)
     for position, first in enumerate(candidates):
-        partner = next((key for key in candidates[position + 1:]
-                        if strength is None or can_follow(strength[first], strength[key])), None)
+        partner = partner_of(first, candidates[position + 1:], strength)
         whole = joined_halves(first, partner, ranked)
         if whole:
-            first = whole
-            partner = next((key for key in candidates[position + 1:] if not overlaps(key, [whole]) and
-                            (strength is None or can_follow(strength[whole], strength[key]))), None)
+            first, partner = whole, partner_of(whole, candidates[position + 1:], strength)
         phrases = (first, partner) if partner else (first,)
         name = capitalise(" and ".join(display.get(key, key) for key in phrases))
         if name.lower() not in taken:
             return name, phrases
     return (FALLBACK_NAME if FALLBACK_NAME.lower() not in taken else f"{FALLBACK_NAME} {len(taken) + 1}"), ()
+
+
+def partner_of(first: str, later: Sequence[str], strength: dict[str, tuple[float, float]] | None) -> str | None:
+    """The first phrase of `later` that does not repeat `first` and can_follow it (any, without strengths)."""
+    return next((key for key in later if not overlaps(key, [first])
+                 and (strength is None or can_follow(strength[first], strength[key]))), None)
 
 
 def can_follow(first: tuple[float, float], second: tuple[float, float]) -> bool:
