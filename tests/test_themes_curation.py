@@ -246,12 +246,15 @@ def test_a_dangling_word_gives_way_to_a_longer_phrase_that_does_not_dangle_itsel
 
 
 def test_adverbs_participles_and_adjectives_are_told_from_nouns_ending_alike():
-    """'semantic' is an adjective because the list also writes 'semantically'; 'time' is too short to judge."""
+    """'semantic' and 'public' are adjectives because the list also writes 'semantically' and 'publicly';
+    'publicly' and 'timely' are modifiers because the list writes 'public' and 'time' (no ending of ADVERB_ENDINGS
+    tells them). 'time' is too short to judge, and 'monopoly' is no word of the list plus -ly."""
     words = ["continually", "jointly", "efficiently", "shared", "summarized", "labeled", "semantic", "semantically",
-             "anomaly", "family", "assembly", "homophily", "speed", "testbed", "early", "learning", "model", "topic",
-             "time", "timely"]
+             "public", "publicly", "anomaly", "family", "assembly", "homophily", "monopoly", "speed", "testbed",
+             "early", "learning", "model", "topic", "time", "timely"]
     assert [w for w, flag in zip(words, modifier_words(words)) if flag] == \
-        ["continually", "jointly", "efficiently", "shared", "summarized", "labeled", "semantic", "semantically"]
+        ["continually", "jointly", "efficiently", "shared", "summarized", "labeled", "semantic", "semantically",
+         "public", "publicly", "timely"]
 
 
 def test_a_lone_word_mostly_written_as_a_participle_gives_way_to_the_phrase_it_qualifies():

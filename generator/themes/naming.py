@@ -37,7 +37,8 @@ MODIFIER_SHARE = 0.85
 MODIFIER_USES = 3
 # So does a lone word its authors mostly write as an adverb ('continually', 'jointly') or a participle ('shared',
 # 'summarized', 'labeled'): "Class-Incremental learning and summarized". Adverbs are told by their endings, so
-# that nouns ending in -ly ('anomaly', 'family', 'assembly', 'homophily') are not; participles by -ed, save the
+# that nouns ending in -ly ('anomaly', 'family', 'assembly', 'homophily') are not, or as a word of the list plus -ly
+# ('publicly' beside 'public': "Pre-trained models publicly and ..."); participles by -ed, save the
 # nouns ending in -eed and -bed ('speed', 'seed', 'testbed'). So is an adjective the list also turns into an
 # adverb ('semantic' beside 'semantically', 'dynamic' beside 'dynamically'), as nouns never are ('topic',
 # 'retrieval'). Shorter words ('red', 'early', 'time' beside 'timely') are left alone.
@@ -350,7 +351,7 @@ def modifier_words(words: Sequence[str]) -> np.ndarray:
         if len(word) < MIN_MODIFIER_LENGTH:
             return False
         return word.endswith(ADVERB_ENDINGS) or (word.endswith("ed") and not word.endswith(NOUNS_ENDING_IN_ED)) \
-            or has_adverb(word)
+            or has_adverb(word) or (word.endswith("ly") and word[:-2] in vocabulary)
 
     return np.array([reads_as_modifier(word) for word in words], dtype=bool)
 
