@@ -199,6 +199,23 @@ def test_a_phrase_leads_the_name_of_one_theme_at_most_the_one_it_is_most_distinc
     assert barred_leads([science, tuning], even) == [set(), {"large language model"}]
 
 
+def test_a_joined_phrase_is_the_lead_two_themes_contest():
+    """One theme's name is led by the phrase its two best phrases are halves of: that phrase, not the first half,
+    is the lead another theme's name may not repeat."""
+    from generator.themes.naming import barred_leads
+
+    senses = ["word sense", "sense disambiguation", "word sense disambiguation", "lexical substitution"]
+    wsd = ["word sense disambiguation", "sense inventory"]
+    strengths = [{"word sense": (1.0, 20.0), "sense disambiguation": (0.9, 20.0),
+                  "word sense disambiguation": (0.8, 20.0), "lexical substitution": (0.5, 20.0)},
+                 {"word sense disambiguation": (0.6, 10.0), "sense inventory": (0.5, 30.0)}]
+    barred = barred_leads([senses, wsd], strengths)
+    assert barred == [set(), {"word sense disambiguation"}]
+    names = [theme_name(ranked, {}, set(), strength, bars)
+             for ranked, strength, bars in zip([senses, wsd], strengths, barred)]
+    assert names == ["Word sense disambiguation and lexical substitution", "Sense inventory"]
+
+
 def test_a_barred_lead_also_bars_its_acronym_and_the_phrases_it_contains():
     from generator.themes.naming import name_options
 

@@ -421,7 +421,7 @@ def barred_leads(rankings: Sequence[Sequence[str]], strengths: Sequence[dict[str
         for k, ranked in enumerate(rankings):
             options = name_options(ranked, barred[k])
             if options:
-                leads.setdefault(options[0], []).append(k)
+                leads.setdefault(lead_and_partner(options, 0, ranked, strengths[k])[0], []).append(k)
         contested = {lead: themes for lead, themes in leads.items() if len(themes) > 1}
         if not contested:
             return barred
@@ -441,16 +441,23 @@ def name_and_phrases(ranked: Sequence[str], display: dict[str, str], taken: set[
     Given each phrase's (score, lift), Y must be one that can_follow X; when none can, X alone names the theme.
     """
     candidates = name_options(ranked, barred)
-    for position, first in enumerate(candidates):
-        partner = partner_of(first, candidates[position + 1:], strength)
-        whole = joined_halves(first, partner, ranked)
-        if whole:
-            first, partner = whole, partner_of(whole, candidates[position + 1:], strength)
+    for position in range(len(candidates)):
+        first, partner = lead_and_partner(candidates, position, ranked, strength)
         phrases = (first, partner) if partner else (first,)
         name = capitalise(" and ".join(display.get(key, key) for key in phrases))
         if name.lower() not in taken:
             return name, phrases
     return (FALLBACK_NAME if FALLBACK_NAME.lower() not in taken else f"{FALLBACK_NAME} {len(taken) + 1}"), ()
+
+
+def lead_and_partner(candidates: Sequence[str], position: int, ranked: Sequence[str],
+                     strength: dict[str, tuple[float, float]] | None) -> tuple[str, str | None]:
+    """The phrases of a name led by candidates[position]: it and its partner among the later candidates (see
+    partner_of), or the phrase they are two halves of (see joined_halves) and that phrase's partner."""
+    first, later = candidates[position], candidates[position + 1:]
+    partner = partner_of(first, later, strength)
+    whole = joined_halves(first, partner, ranked)
+    return (whole, partner_of(whole, later, strength)) if whole else (first, partner)
 
 
 def partner_of(first: str, later: Sequence[str], strength: dict[str, tuple[float, float]] | None) -> str | None:
