@@ -94,6 +94,56 @@ def text_problems(text: str, rel: str) -> list[Problem]:
     return problems
 
 
+# What PyYAML was reading when a file ended too soon, and the mark the contributor opened and never closed.
+UNCLOSED = {"while scanning a quoted scalar": "quote", "while parsing a flow sequence": "[",
+            "while parsing a flow mapping": "{"}
+CLOSING = {"quote": "the closing quote", "[": "the ']'", "{": "the '}'"}
+
+
+def syntax_problem(error: yaml.YAMLError, text: str, rel: str) -> Problem:
+    """What a contributor should fix in a file PyYAML cannot read, on the line to fix where PyYAML points elsewhere."""
+    mark = getattr(error, "problem_mark", None)
+    reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+    start = getattr(error, "context_mark", None)
+    if getattr(error, "context", None) == "while scanning a simple key" and start is not None:
+        # PyYAML points at the line after the one that lacks its ':' (or its '- ')
+        return Problem(rel, start.line + 1, None, "this line is neither 'key: value' nor a list item '- value'; "
+                                                  "add the missing ':' or '- '")
+    unclosed = unclosed_opening(error)
+    if unclosed:   # PyYAML points at the end of the file
+        what = "the quoted value" if unclosed == "quote" else f"the '{unclosed}'"
+        return Problem(rel, start.line + 1, None,
+                       f"{what} opened at column {start.column + 1} is never closed; add {CLOSING[unclosed]}")
+    if mark is None:
+        return Problem(rel, None, None, f"this is not valid YAML: {reason}")
+    quote = closed_too_soon(text, mark)
+    if quote:
+        inner = "write it twice ('Let''s')" if quote == "'" else 'write it as \\"'
+        return Problem(rel, mark.line + 1, None,
+                       f"the quoted value ends at column {mark.column} but the line goes on: a {quote} inside a "
+                       f"{quote}...{quote} value ends it; {inner}, or leave the value unquoted")
+    return Problem(rel, mark.line + 1, None, f"this is not valid YAML at column {mark.column + 1}: {reason}")
+
+
+def unclosed_opening(error: yaml.YAMLError) -> str | None:
+    """The quote, '[' or '{' a file opened and never closed, when that is why it is no valid YAML."""
+    problem = getattr(error, "problem", None) or ""
+    ended = "end of stream" in problem or "<stream end>" in problem
+    opening = UNCLOSED.get(getattr(error, "context", None) or "")
+    return opening if ended and getattr(error, "context_mark", None) is not None else None
+
+
+def closed_too_soon(text: str, mark) -> str | None:
+    """The quote mark just before where PyYAML stopped, when a quoted value ended and text went on after it
+    ('title: 'Let's go'' ends at 'Let')."""
+    lines = text.splitlines()
+    if mark.line >= len(lines) or mark.column == 0:
+        return None
+    line = lines[mark.line]
+    before = line[mark.column - 1] if mark.column <= len(line) else ""
+    return before if before in ("'", '"') and before in line[:mark.column - 1] else None
+
+
 def parse_yaml(text: str, rel: str) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse YAML text, keeping key lines and reporting syntax errors, repeated keys and hostile structure."""
     usual = not _UNUSUAL.search(text)  # scanned once: most entries need neither check below
@@ -116,17 +166,7 @@ def pyyaml_document(text: str, rel: str) -> tuple[YamlDocument | None, list[Prob
         except (yaml.YAMLError, RecursionError):
             node, data = _compose_and_construct(text, _Loader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-        start = getattr(error, "context_mark", None)
-        if getattr(error, "context", None) == "while scanning a simple key" and start is not None:
-            # PyYAML points at the line after the one that lacks its ':' (or its '- ')
-            return None, [Problem(rel, start.line + 1, None, "this line is neither 'key: value' nor a list item "
-                                                            "'- value'; add the missing ':' or '- '")]
-        if mark is None:
-            return None, [Problem(rel, None, None, f"this is not valid YAML: {reason}")]
-        return None, [Problem(rel, mark.line + 1, None, f"this is not valid YAML at column {mark.column + 1}: "
-                                                        f"{reason}")]
+        return None, [syntax_problem(error, text, rel)]
     except RecursionError:
         return None, [Problem(rel, None, None, "this is not valid YAML for an entry: lists or mappings are "
                                                "nested too deeply")]

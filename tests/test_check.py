@@ -74,7 +74,7 @@ BROKEN_ENTRIES = [
     ("title: A paper\nauthors:\n  - Ada Lovelace\n  - 42\nabstract: x\n",
      [f"{REL}:3: authors: item 2: expected text, found a number (42)"]),
     ("title: 'unclosed\n",
-     [f"{REL}:3: this is not valid YAML at column 1: found unexpected end of stream"]),
+     [f"{REL}:2: the quoted value opened at column 8 is never closed; add the closing quote"]),
 ]
 
 

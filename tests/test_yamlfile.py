@@ -98,7 +98,15 @@ BROKEN = [
     ("title: A\n\tabstract: b\n", ["x.yml:2: a tab indents this line; YAML indents with spaces only"]),
     ("title: " + "a" * 20_001 + "\n", ["x.yml:1: this line is 20,008 characters long; lines are limited to "
                                        "20,000 (break long text over several lines)"]),
-    ("title: [a\n", ["x.yml:2: this is not valid YAML at column 1: expected ',' or ']', but got '<stream end>'"]),
+    ("title: [a\n", ["x.yml:1: the '[' opened at column 8 is never closed; add the ']'"]),
+    ("title: {a: b\n", ["x.yml:1: the '{' opened at column 8 is never closed; add the '}'"]),
+    ('title: "Broken\nabstract: x\n', ["x.yml:1: the quoted value opened at column 8 is never closed; add the "
+                                        "closing quote"]),
+    ("title: 'Let's agree'\nabstract: x\n", ["x.yml:1: the quoted value ends at column 12 but the line goes on: a ' "
+                                             "inside a '...' value ends it; write it twice ('Let''s'), or leave the "
+                                             "value unquoted"]),
+    ('title: "A "quoted" word"\n', ['x.yml:1: the quoted value ends at column 11 but the line goes on: a " inside a '
+                                    '"..." value ends it; write it as \\", or leave the value unquoted']),
     ("title: a\x00b\n", ["x.yml:1: contains the control character U+0000 at column 9, which YAML does not allow; "
                           "remove it"]),
     ("title: x\n  y: z\n", ["x.yml:2: this is not valid YAML at column 4: mapping values are not allowed here"]),
