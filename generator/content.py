@@ -82,11 +82,13 @@ def validate_mapping(cls, data: Any, doc: YamlDocument, rel: str, prefix: str = 
         value = data.get(name)
         if value is None or value == "" or value == []:
             metadata = declaration.metadata
+            # a key left out of a nested mapping (a theme of content/themes.yml) is missing where that mapping starts
+            line = line_of(name) if name in data or prefix else 1
             if metadata["required"]:
-                problems.append(Problem(rel, line_of(name) if name in data else 1, f"{prefix}{name}",
+                problems.append(Problem(rel, line, f"{prefix}{name}",
                                         f"is required: {metadata['doc'][0].lower()}{metadata['doc'][1:]}"))
             elif metadata["expected"]:
-                problems.append(Problem(rel, line_of(name) if name in data else 1, f"{prefix}{name}",
+                problems.append(Problem(rel, line, f"{prefix}{name}",
                                         "is missing; readers and the theme step rely on it", "warning"))
             continue
         try:

@@ -142,3 +142,12 @@ def test_curated_themes_must_have_unique_slugs():
     assert [t.name for t in themes] == ["A"]
     assert [str(p) for p in problems] == [
         "content/themes.yml:5: themes.1.slug: 'a' is declared twice; slugs must be unique"]
+
+
+def test_a_key_left_out_of_a_declared_theme_is_reported_where_that_theme_starts():
+    _, problems = curated_from_yaml(
+        "themes:\n  - slug: a\n    name: A\n    description: x\n  - name: B\n    description: y\n"
+        "  - slug: c\n    name: C\n", "content/themes.yml")
+    assert [str(p) for p in problems] == [
+        "content/themes.yml:5: themes.1.slug: is required: permanent identifier of the theme, used in URLs and pins.",
+        "content/themes.yml:7: warning: themes.2.description: is missing; readers and the theme step rely on it"]
