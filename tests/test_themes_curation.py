@@ -21,7 +21,8 @@ from generator.themes import LockedTheme, align_with_lock, group_papers, groupin
 from generator.themes import curation
 from generator.themes.features import declared_views, read_texts, stem, vectorize
 from generator.themes.naming import (dangling_marks, distinct, ending_in_modifiers, lone_modifiers, modifier_words,
-                                     name_and_phrases, qualifying_stems, truncated_pairs, without_dangling_words)
+                                     name_and_phrases, qualifying_stems, truncated_pairs, verbs_in_ing,
+                                     without_dangling_words)
 
 SETTINGS = ThemesSection()
 def theme_name(*arguments) -> str:
@@ -290,6 +291,24 @@ def test_a_lone_word_mostly_written_as_a_participle_gives_way_to_the_phrase_it_q
     kept = without_dangling_words(features, ranked, np.zeros(len(features.texts.phrases.stems), bool),
                                   lone_modifiers(features, modifier_words(features.texts.tokens.words)))
     assert features.display(kept) == ["shared representations", "anomaly", "anomaly detection"]
+
+
+def test_an_ing_form_mostly_followed_by_a_determiner_is_a_verb_and_no_term_alone():
+    """'incorporating' takes an object ('incorporating the ...') and gives way; 'learning' and 'parsing' are nouns
+    ('learning of', 'in-context learning'), even beside a 'learning the' now and then."""
+    abstracts = ["Incorporating the parser helps dependency parsing.",
+                 "Incorporating a lexicon into in-context learning.",
+                 "Incorporating their labels improves parsing of learning curves.",
+                 "Learning the task by parsing; learning of rules and learning rates.",
+                 "Learning in-context, parsing fast."]
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
+              for i, text in enumerate(abstracts)]
+    features = vectorize(read_texts(papers, []), False)
+    words = features.texts.tokens.words
+    assert [w for w, flag in zip(words, verbs_in_ing(features)) if flag] == ["incorporating"]
+    flagged = lone_modifiers(features, modifier_words(words) | verbs_in_ing(features))
+    assert "incorporating" in features.display(np.flatnonzero(flagged))
+    assert not {"learning", "parsing"} & set(features.display(np.flatnonzero(flagged)))
 
 
 def test_a_phrase_ending_in_an_adverb_participle_or_adjective_is_no_noun_phrase():
