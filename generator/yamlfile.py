@@ -126,11 +126,16 @@ def syntax_problem(error: yaml.YAMLError, text: str, rel: str) -> Problem:
 
 
 def unclosed_opening(error: yaml.YAMLError) -> str | None:
-    """The quote, '[' or '{' a file opened and never closed, when that is why it is no valid YAML."""
+    """The quote, '[' or '{' a file opened and never closed, when that is why it is no valid YAML: the file
+    ends inside it, or a '[' or '{' runs into the next lines and meets something no list or mapping holds."""
     problem = getattr(error, "problem", None) or ""
-    ended = "end of stream" in problem or "<stream end>" in problem
+    start, mark = getattr(error, "context_mark", None), getattr(error, "problem_mark", None)
     opening = UNCLOSED.get(getattr(error, "context", None) or "")
-    return opening if ended and getattr(error, "context_mark", None) is not None else None
+    if opening is None or start is None:
+        return None
+    ended = "end of stream" in problem or "<stream end>" in problem
+    runs_on = opening != "quote" and mark is not None and mark.line > start.line
+    return opening if ended or runs_on else None
 
 
 def closed_too_soon(text: str, mark) -> str | None:

@@ -100,6 +100,7 @@ BROKEN = [
                                        "20,000 (break long text over several lines)"]),
     ("title: [a\n", ["x.yml:1: the '[' opened at column 8 is never closed; add the ']'"]),
     ("title: {a: b\n", ["x.yml:1: the '{' opened at column 8 is never closed; add the '}'"]),
+    ("tags: [a, b\nabstract: x\n", ["x.yml:1: the '[' opened at column 7 is never closed; add the ']'"]),
     ('title: "Broken\nabstract: x\n', ["x.yml:1: the quoted value opened at column 8 is never closed; add the "
                                         "closing quote"]),
     ("title: 'Let's agree'\nabstract: x\n", ["x.yml:1: the quoted value ends at column 12 but the line goes on: a ' "
