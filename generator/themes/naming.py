@@ -352,12 +352,13 @@ def verbs_in_ing(features: Features) -> np.ndarray:
     words = texts.tokens.words
     limit = texts.tokens.text_starts[2 * texts.count]   # titles and abstracts come first
     stream = texts.tokens.stream[:limit]
-    determiner = np.array([word in DETERMINERS for word in words] + [False])   # the last entry: a break (-1)
-    used = np.flatnonzero(stream[:-1] >= 0)
-    uses = np.bincount(stream[used], minlength=len(words))
-    before_determiner = np.bincount(stream[used], weights=determiner[stream[used + 1]], minlength=len(words))
-    candidate = np.array([len(word) >= MIN_MODIFIER_LENGTH and word.endswith("ing") for word in words], dtype=bool)
-    return candidate & (uses >= MODIFIER_USES) & (before_determiner >= OBJECT_SHARE * uses)
+    # the last entries: a break (-1)
+    candidate = np.array([len(word) >= MIN_MODIFIER_LENGTH and word.endswith("ing") for word in words] + [False])
+    determiner = np.array([word in DETERMINERS for word in words] + [False])
+    at = np.flatnonzero(candidate[stream[:-1]])
+    uses = np.bincount(stream[at], minlength=len(words))
+    before_determiner = np.bincount(stream[at], weights=determiner[stream[at + 1]], minlength=len(words))
+    return candidate[:-1] & (uses >= MODIFIER_USES) & (before_determiner >= OBJECT_SHARE * uses)
 
 
 def modifier_words(words: Sequence[str]) -> np.ndarray:
