@@ -68,7 +68,7 @@ abstract: The dominant sequence transduction models...
     ("title: A paper\ntitle: Again\nabstract: x\n",
      [f"{REL}:2: title: appears twice; keep one"]),
     ("title: [unclosed\nabstract: x\n",
-     [f"{REL}:2: this is not valid YAML at column 9: expected ',' or ']', but got ':'"]),
+     [f"{REL}:1: the '[' opened at column 8 is never closed; add the ']'"]),
     ("- just\n- a list\n",
      [f"{REL}:1: expected a mapping of keys to values (one paper of the list), found a list"]),
     ("title: A paper\nadded: last week\nabstract: x\n",

@@ -458,7 +458,7 @@ REFUSED = [
     ("a-scalar.yml", "just text\n", "a-scalar.yml:1: expected a mapping of keys to values (one paper of the list), "
                                     "found text ('just text')"),
     ("syntax.yml", "title: [x\nabstract: y\n",
-     "syntax.yml:2: this is not valid YAML at column 9: expected ',' or ']', but got ':'"),
+     "syntax.yml:1: the '[' opened at column 8 is never closed; add the ']'"),
     ("twice.yml", "title: x\ntitle: y\nabstract: z\n", "twice.yml:2: title: appears twice; keep one"),
     ("js-link.yml", "title: A javascript link\nabstract: y\nurl: javascript:alert(1)\n",
      "js-link.yml:3: url: expected an http:// or https:// link, found 'javascript:alert(1)'"),
