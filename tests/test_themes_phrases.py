@@ -204,6 +204,17 @@ def test_a_phrase_ending_in_a_verb_is_a_clause_not_a_term():
     assert all(texts.terms[key(p)] for p in terms)
 
 
+def test_a_phrase_of_research_prose_only_is_no_term():
+    """'recent years', 'wide range', 'extensive experiments' say nothing of a subject (GENERIC_WORDS); a subject
+    word keeps a phrase a term even beside them ('large language models', 'experimental physics')."""
+    texts, key, _ = cohesion_of([
+        f"In recent years a wide range of extensive experiments on large language models, and experimental physics "
+        f"of plasma {i}, shed light on the field." for i in range(10)])
+    generic = ("recent years", "wide range", "extensive experiments", "shed light", "field")
+    subjects = ("large language models", "experimental physics", "plasma")
+    assert [bool(texts.terms[key(p)]) for p in generic + subjects] == [False] * 5 + [True] * 3
+
+
 def test_a_word_written_after_to_now_and_then_stays_a_noun():
     """'control' after 'to' in 2 of its 12 uses is the noun of 'optimal control', under MIN_VERB_SHARE."""
     from generator.themes.features import MIN_VERB_SHARE, verb_words

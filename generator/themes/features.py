@@ -50,6 +50,26 @@ MIN_COHESION = 0.05
 REPEAT_PRIOR = 0.3
 PRIOR_ABSTRACTS = 2
 MIN_REPEAT_SHARE = 0.15
+# Words of research prose in any field, about the work rather than its subject ('recent years', 'proposed model',
+# 'extensive evaluations', 'new state-of-the-art results', 'shed light'): a phrase made of them only is no term, so
+# it names no theme and is no key term or shared term. A written list, because no statistic of a list tells them
+# from a theme's own phrases: titles, score, lift and recurrence were each measured (benchmarks/README, session 13).
+GENERIC_WORDS = frozenset("""
+    recent current new novel previous existing various different wide broad large significant substantial extensive
+    comprehensive empirical experimental practical real principled pivotal important key crucial good better best
+    strong promising effective simple general specific certain competitive comparable remarkable impressive
+    proposed presented based state-of-the-art art
+    year years way ways role state range variety number amount amounts result results performance evaluation
+    evaluations experiment experiments study studies work works paper papers approach approaches method methods
+    framework frameworks model models task tasks problem problems challenge challenges setting settings application
+    applications insight insights light field fields area areas improvement improvements gain gains research data
+    dataset datasets set sets
+    use used using achieve achieves achieved outperform outperforms outperformed improve improves improved show shows
+    showed shown demonstrate demonstrates demonstrated propose proposes present presents introduce introduces
+    introduced describe describes described provide provides provided obtain obtains obtained yield yields perform
+    performs performed reveal reveals suggest suggests shed
+    previously recently currently significantly substantially consistently
+""".split())
 # A phrase with a verb or its past after its first word ('networks learn', 'models trained'), or opening with
 # a verb's -s form ('improves accuracy'), is a clause, not a term; so is a lone verb ('improves'). A word is a
 # verb when the list's authors write it after 'to' or a modal ('to learn', 'can generalize') in at least
@@ -116,7 +136,14 @@ class Texts:
     @cached_property
     def terms(self) -> np.ndarray:
         """Per phrase key: whether it can name a topic, a single word or a cohesive phrase that is no clause."""
-        return self.cohesive & ~self.clauses
+        return self.cohesive & ~self.clauses & ~self.generic
+
+    @cached_property
+    def generic(self) -> np.ndarray:
+        """Per phrase key: every word of it is one of GENERIC_WORDS."""
+        table = self.phrases
+        generic_stem = np.array([s in GENERIC_STEMS for s in table.stems] + [True])  # the last entry: no word (-1)
+        return generic_stem[table.key_stems].all(axis=1)
 
     @cached_property
     def clauses(self) -> np.ndarray:
@@ -462,3 +489,6 @@ def similarity_rows(features: Features, rows: slice) -> np.ndarray:
     direct = (features.tfidf[rows] @ features.tfidf.T).toarray()
     latent = features.latent[rows] @ features.latent.T
     return (1.0 - LATENT_SHARE) * direct + LATENT_SHARE * latent
+
+
+GENERIC_STEMS = frozenset(stem(word) for word in GENERIC_WORDS)
