@@ -68,7 +68,7 @@ GENERIC_WORDS = frozenset("""
     showed shown demonstrate demonstrates demonstrated propose proposes present presents introduce introduces
     introduced describe describes described provide provides provided obtain obtains obtained yield yields perform
     performs performed reveal reveals suggest suggests shed
-    previously recently currently significantly substantially consistently
+    previously recently currently significantly substantially consistently furthermore overall instead like far
 """.split())
 # A phrase with a verb or its past after its first word ('networks learn', 'models trained'), or opening with
 # a verb's -s form ('improves accuracy'), is a clause, not a term; so is a lone verb ('improves'). A word is a
