@@ -70,6 +70,10 @@ GENERIC_WORDS = frozenset("""
     performs performed reveal reveals suggest suggests shed
     previously recently currently significantly substantially consistently furthermore overall instead like far
 """.split())
+# Of those, the verbs and adverbs that open no noun phrase ('using reinforcement learning', 'previously unseen',
+# 'recent advances': stems, so 'recently' stands for 'recent' too); adverbs whose stem is also a subject's
+# adjective ('currently': 'current density') are left out.
+GENERIC_OPENERS = frozenset("use used using based proposed previously recently".split())
 # A phrase with a verb or its past after its first word ('networks learn', 'models trained'), or opening with
 # a verb's -s form ('improves accuracy'), is a clause, not a term; so is a lone verb ('improves'). A word is a
 # verb when the list's authors write it after 'to' or a modal ('to learn', 'can generalize') in at least
@@ -140,10 +144,11 @@ class Texts:
 
     @cached_property
     def generic(self) -> np.ndarray:
-        """Per phrase key: every word of it is one of GENERIC_WORDS."""
+        """Per phrase key: every word of it is one of GENERIC_WORDS, or it opens with one of GENERIC_OPENERS."""
         table = self.phrases
         generic_stem = np.array([s in GENERIC_STEMS for s in table.stems] + [True])  # the last entry: no word (-1)
-        return generic_stem[table.key_stems].all(axis=1)
+        opener = np.array([s in OPENER_STEMS for s in table.stems] + [False])
+        return generic_stem[table.key_stems].all(axis=1) | ((table.lengths > 1) & opener[table.key_stems[:, 0]])
 
     @cached_property
     def clauses(self) -> np.ndarray:
@@ -492,3 +497,4 @@ def similarity_rows(features: Features, rows: slice) -> np.ndarray:
 
 
 GENERIC_STEMS = frozenset(stem(word) for word in GENERIC_WORDS)
+OPENER_STEMS = frozenset(stem(word) for word in GENERIC_OPENERS)
