@@ -62,7 +62,7 @@ GENERIC_WORDS = frozenset("""
     year years way ways role state range variety number amount amounts result results performance evaluation
     evaluations experiment experiments study studies work works paper papers approach approaches method methods
     framework frameworks model models task tasks problem problems challenge challenges setting settings application
-    applications insight insights light field fields area areas improvement improvements gain gains research data
+    applications insight insights field fields area areas improvement improvements gain gains research data
     dataset datasets set sets
     use used using achieve achieves achieved outperform outperforms outperformed improve improves improved show shows
     showed shown demonstrate demonstrates demonstrated propose proposes present presents introduce introduces
@@ -71,9 +71,9 @@ GENERIC_WORDS = frozenset("""
     previously recently currently significantly substantially consistently furthermore overall instead like far
 """.split())
 # Of those, the verbs and adverbs that open no noun phrase ('using reinforcement learning', 'previously unseen',
-# 'recent advances': stems, so 'recently' stands for 'recent' too); adverbs whose stem is also a subject's
-# adjective ('currently': 'current density') are left out.
-GENERIC_OPENERS = frozenset("use used using based proposed previously recently".split())
+# 'shed light'; 'recent advances': stems, so 'recently' stands for 'recent' too); adverbs whose stem is also a
+# subject's adjective ('currently': 'current density') are left out, and 'light' is a subject of its own.
+GENERIC_OPENERS = frozenset("use used using based proposed previously recently shed".split())
 # A phrase with a verb or its past after its first word ('networks learn', 'models trained'), or opening with
 # a verb's -s form ('improves accuracy'), is a clause, not a term; so is a lone verb ('improves'). A word is a
 # verb when the list's authors write it after 'to' or a modal ('to learn', 'can generalize') in at least
