@@ -21,8 +21,8 @@ from generator.themes import LockedTheme, align_with_lock, group_papers, groupin
 from generator.themes import curation
 from generator.themes.features import declared_views, read_texts, stem, vectorize
 from generator.themes.naming import (dangling_marks, distinct, ending_in_modifiers, lone_modifiers, modifier_words,
-                                     name_and_phrases, qualifying_stems, truncated_pairs, verbs_in_ing,
-                                     without_dangling_words)
+                                     name_and_phrases, predicative_words, qualifying_stems, truncated_pairs,
+                                     verbs_in_ing, without_dangling_words)
 
 SETTINGS = ThemesSection()
 def theme_name(*arguments) -> str:
@@ -309,6 +309,21 @@ def test_an_ing_form_mostly_followed_by_a_determiner_is_a_verb_and_no_term_alone
     flagged = lone_modifiers(features, modifier_words(words) | verbs_in_ing(features))
     assert "incorporating" in features.display(np.flatnonzero(flagged))
     assert not {"learning", "parsing"} & set(features.display(np.flatnonzero(flagged)))
+
+
+def test_a_word_written_after_a_copula_or_very_is_an_adjective_and_no_term_alone():
+    """'robust' is written 'is robust', 'very robust': an adjective; 'robustness' and 'sequences' (a plural after
+    'are') stay nouns."""
+    abstracts = ["Models are robust to noise; robust training.", "Very robust parsers for robust inference.",
+                 "Robustness of inputs that are sequences.", "Robustness matters; sequences are sequences of words.",
+                 "Robustness and robust decoding of sequences."]
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
+              for i, text in enumerate(abstracts)]
+    features = vectorize(read_texts(papers, []), False)
+    words = features.texts.tokens.words
+    assert [w for w, flag in zip(words, predicative_words(features)) if flag] == ["robust"]
+    flagged = features.display(np.flatnonzero(lone_modifiers(features, predicative_words(features))))
+    assert "robust" in flagged and not {"robustness", "sequences"} & set(flagged)
 
 
 def test_a_phrase_ending_in_an_adverb_participle_or_adjective_is_no_noun_phrase():
