@@ -118,10 +118,12 @@ def syntax_problem(error: yaml.YAMLError, text: str, rel: str) -> Problem:
         return Problem(rel, None, None, f"this is not valid YAML: {reason}")
     quote = closed_too_soon(text, mark)
     if quote:
-        inner = "write it twice ('Let''s')" if quote == "'" else 'write it as \\"'
+        # the other quote mark always works: an unquoted title with ': ' in it is no valid YAML either
+        fix = "write it twice ('Let''s') or quote the value with \"...\"" if quote == "'" else \
+            "write it as \\\" or quote the value with '...'"
         return Problem(rel, mark.line + 1, None,
                        f"the quoted value ends at column {mark.column} but the line goes on: a {quote} inside a "
-                       f"{quote}...{quote} value ends it; {inner}, or leave the value unquoted")
+                       f"{quote}...{quote} value ends it; {fix}")
     return Problem(rel, mark.line + 1, None, f"this is not valid YAML at column {mark.column + 1}: {reason}")
 
 

@@ -104,10 +104,10 @@ BROKEN = [
     ('title: "Broken\nabstract: x\n', ["x.yml:1: the quoted value opened at column 8 is never closed; add the "
                                         "closing quote"]),
     ("title: 'Let's agree'\nabstract: x\n", ["x.yml:1: the quoted value ends at column 12 but the line goes on: a ' "
-                                             "inside a '...' value ends it; write it twice ('Let''s'), or leave the "
-                                             "value unquoted"]),
+                                             "inside a '...' value ends it; write it twice ('Let''s') or quote the "
+                                             'value with "..."']),
     ('title: "A "quoted" word"\n', ['x.yml:1: the quoted value ends at column 11 but the line goes on: a " inside a '
-                                    '"..." value ends it; write it as \\", or leave the value unquoted']),
+                                    '"..." value ends it; write it as \\" or quote the value with \'...\'']),
     ("title: a\x00b\n", ["x.yml:1: contains the control character U+0000 at column 9, which YAML does not allow; "
                           "remove it"]),
     ("title: x\n  y: z\n", ["x.yml:2: this is not valid YAML at column 4: mapping values are not allowed here"]),
