@@ -225,12 +225,16 @@ def test_a_barred_lead_also_bars_its_acronym_and_the_phrases_it_contains():
     assert name_options(ranked) == ["large language model", "empirical result", "multilingual language model"]
 
 
-def small_features():
-    abstracts = ["Bayesian inference of protein structure.", "Bayesian optimization of protein folding.",
-                 "Fast bayesian networks for protein design.", "Structure of a protein, and its inference."]
+def features_of(abstracts: list[str]):
+    """The features of papers with these abstracts (titled 'Paper 0', 'Paper 1', ...)."""
     papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
               for i, text in enumerate(abstracts)]
     return vectorize(read_texts(papers, []), False)
+
+
+def small_features():
+    return features_of(["Bayesian inference of protein structure.", "Bayesian optimization of protein folding.",
+                        "Fast bayesian networks for protein design.", "Structure of a protein, and its inference."])
 
 
 def test_words_that_mostly_qualify_the_next_word_are_found_from_the_texts():
@@ -254,9 +258,7 @@ def test_a_dangling_word_gives_way_to_a_longer_phrase_that_does_not_dangle_itsel
     """'deep' and 'linear' both qualify the next word: 'deep' gives way past 'deep linear' to 'deep linear networks'."""
     abstracts = ["Deep linear networks train slowly.", "Deep linear networks and deep linear models.",
                  "Deep linear maps."]
-    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
-              for i, text in enumerate(abstracts)]
-    features = vectorize(read_texts(papers, []), False)
+    features = features_of(abstracts)
     key = {features.key_text(k): k for k in range(features.phrases.shape[1])}
     ranked = np.array([key[" ".join(map(stem, t.split()))] for t in ("deep", "deep linear", "deep linear networks")])
     kept = without_dangling_words(features, ranked, *dangling_marks(features))
@@ -280,9 +282,7 @@ def test_a_lone_word_mostly_written_as_a_participle_gives_way_to_the_phrase_it_q
     representations'. 'anomaly' ends in -ly and is a noun."""
     abstracts = ["Shared representations of anomaly detection.", "Shared representations for anomaly scores.",
                  "Anomaly data shared with sharing rules.", "Shared across anomaly detectors."]
-    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
-              for i, text in enumerate(abstracts)]
-    features = vectorize(read_texts(papers, []), False)
+    features = features_of(abstracts)
     key = {features.key_text(k): k for k in range(features.phrases.shape[1])}
     flagged = np.flatnonzero(lone_modifiers(features, modifier_words(features.texts.tokens.words)))
     assert features.display(flagged) == ["shared"]
@@ -301,9 +301,7 @@ def test_an_ing_form_mostly_followed_by_a_determiner_is_a_verb_and_no_term_alone
                  "Incorporating their labels improves parsing of learning curves.",
                  "Learning the task by parsing; learning of rules and learning rates.",
                  "Learning in-context, parsing fast."]
-    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
-              for i, text in enumerate(abstracts)]
-    features = vectorize(read_texts(papers, []), False)
+    features = features_of(abstracts)
     words = features.texts.tokens.words
     assert [w for w, flag in zip(words, verbs_in_ing(features)) if flag] == ["incorporating"]
     flagged = lone_modifiers(features, modifier_words(words) | verbs_in_ing(features))
@@ -317,9 +315,7 @@ def test_a_word_written_after_a_copula_or_very_is_an_adjective_and_no_term_alone
     abstracts = ["Models are robust to noise; robust training.", "Very robust parsers for robust inference.",
                  "Robustness of inputs that are sequences.", "Robustness matters; sequences are sequences of words.",
                  "Robustness and robust decoding of sequences."]
-    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
-              for i, text in enumerate(abstracts)]
-    features = vectorize(read_texts(papers, []), False)
+    features = features_of(abstracts)
     words = features.texts.tokens.words
     assert [w for w, flag in zip(words, predicative_words(features)) if flag] == ["robust"]
     flagged = features.display(np.flatnonzero(lone_modifiers(features, predicative_words(features))))
@@ -331,9 +327,7 @@ def test_a_phrase_ending_in_an_adverb_participle_or_adjective_is_no_noun_phrase(
     participle; 'semantic change' ends in a noun."""
     abstracts = ["Lexical semantic change is semantically subtle.", "Lexical semantic shifts, data collected.",
                  "Lexical semantic drift of data collected online.", "Semantic change and lexical semantics."]
-    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
-              for i, text in enumerate(abstracts)]
-    features = vectorize(read_texts(papers, []), False)
+    features = features_of(abstracts)
     modifier = modifier_words(features.texts.tokens.words)
     flagged = set(features.display(np.flatnonzero(ending_in_modifiers(features, modifier))))
     assert {"lexical semantic", "data collected"} <= flagged
@@ -344,9 +338,7 @@ def test_a_pair_of_words_mostly_opening_one_longer_phrase_is_a_truncation():
     """'critical learning' is always 'critical learning periods'; 'sentence embedding' goes on with various words."""
     abstracts = ["Critical learning periods in networks.", "Critical learning periods shape sentence embedding models.",
                  "On critical learning periods and sentence embedding methods.", "A sentence embedding benchmark."]
-    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=text)
-              for i, text in enumerate(abstracts)]
-    features = vectorize(read_texts(papers, []), False)
+    features = features_of(abstracts)
     assert features.display(np.flatnonzero(truncated_pairs(features))) == ["critical learning"]
 
 

@@ -234,11 +234,22 @@ def assign(views: list[View], pinned: np.ndarray, count: int,
     labels = seeded_kmeans(views[0], pinned, count, prior)
     weights = np.where(pinned >= 0, PIN_WEIGHT, 1.0)
     free = np.flatnonzero(pinned < 0)
+    settled = None   # the unpinned papers' scores, once the assignment they were read from no longer changes
     # only unpinned papers move, so only their scores are needed until the assignment settles
     for _ in range(REASSIGN_ROUNDS if len(free) else 0):
+        scores = suggestion_scores(views, labels, weights, count, pinned, prior, free) + offsets
         new = pinned.copy()
-        new[free] = (suggestion_scores(views, labels, weights, count, pinned, prior, free) + offsets).argmax(axis=1)
+        new[free] = scores.argmax(axis=1)
         if np.array_equal(new, labels):
+            settled = scores
             break
         labels = new
-    return labels, weights, suggestion_scores(views, labels, weights, count, pinned, prior) + offsets
+    if settled is None:
+        return labels, weights, suggestion_scores(views, labels, weights, count, pinned, prior) + offsets
+    # scores are read row by row, so the settled rows stand as they are; only the pinned papers' are left
+    all_scores = np.empty((len(labels), count))
+    all_scores[free] = settled
+    placed = np.flatnonzero(pinned >= 0)
+    if len(placed):
+        all_scores[placed] = suggestion_scores(views, labels, weights, count, pinned, prior, placed) + offsets
+    return labels, weights, all_scores

@@ -124,6 +124,11 @@ class Texts:
         """Phrase counts of the theme texts."""
         return self.phrases.counts[3 * self.count:]
 
+    @property
+    def prose_end(self) -> int:
+        """Token position where the titles and abstracts, which come first, end (tags and theme texts follow)."""
+        return int(self.tokens.text_starts[2 * self.count])
+
     @cached_property
     def cohesive(self) -> np.ndarray:
         """Per phrase key: a single word, or a phrase whose words stand together (see MIN_COHESION)."""
@@ -370,7 +375,7 @@ def display_forms(texts: Texts, keys: np.ndarray) -> list[str]:
     """
     wanted = np.zeros(len(texts.phrases.key_stems) + 1, dtype=bool)   # the last entry: no phrase (-1)
     wanted[keys] = True
-    limit = texts.tokens.text_starts[2 * texts.count]   # titles and abstracts come first
+    limit = texts.prose_end
     stream = np.r_[texts.tokens.stream, -1, -1]
     found_keys, found_words = [], []
     for size, starting in enumerate(texts.phrases.starting, start=1):
@@ -422,7 +427,7 @@ def word_casing(texts: Texts) -> dict[int, str]:
     use counts for the lower-case form, all at once.
     """
     tokens = texts.tokens
-    limit = int(tokens.text_starts[2 * texts.count])   # titles and abstracts come first
+    limit = texts.prose_end
     words = np.flatnonzero(tokens.stream[:limit] >= 0)
     word_of, starts = tokens.stream[words], tokens.offsets[words]
     ends = starts + np.fromiter(map(len, tokens.words), dtype=np.int64, count=len(tokens.words))[word_of]

@@ -321,7 +321,7 @@ def lone_modifiers(features: Features, modifier_word: np.ndarray) -> np.ndarray:
     ADVERB_ENDINGS; `modifier_word` per word, from modifier_words) at least as often as in its most used other
     form, as it is then shown ('continually', 'shared', 'semantic')."""
     texts = features.texts
-    limit = texts.tokens.text_starts[2 * texts.count]   # titles and abstracts come first
+    limit = texts.prose_end
     starting, stream = texts.phrases.starting[0][:limit], texts.tokens.stream[:limit]
     used = starting >= 0
     key_of_word = np.full(len(texts.tokens.words), -1, dtype=np.int64)
@@ -341,7 +341,7 @@ def ending_in_modifiers(features: Features, modifier_word: np.ndarray) -> np.nda
     ADVERB_ENDINGS; `modifier_word` per word, from modifier_words) in half its uses or more: 'lexical semantic',
     'computationally efficient', 'data collected'. A noun phrase ends in its noun."""
     texts = features.texts
-    limit = texts.tokens.text_starts[2 * texts.count]   # titles and abstracts come first
+    limit = texts.prose_end
     stream = texts.tokens.stream[:limit]
     modifier = np.r_[modifier_word, False]   # the last entry: a break (-1)
     ending = np.zeros(len(texts.phrases.key_stems), dtype=bool)
@@ -359,8 +359,7 @@ def verbs_in_ing(features: Features) -> np.ndarray:
     OBJECT_SHARE): 'incorporating', 'pushing', 'following'; not 'learning', 'parsing' or 'grokking'."""
     texts = features.texts
     words = texts.tokens.words
-    limit = texts.tokens.text_starts[2 * texts.count]   # titles and abstracts come first
-    stream = texts.tokens.stream[:limit]
+    stream = texts.tokens.stream[:texts.prose_end]
     # the last entries: a break (-1)
     candidate = np.array([len(word) >= MIN_MODIFIER_LENGTH and word.endswith("ing") for word in words] + [False])
     determiner = np.array([word in DETERMINERS for word in words] + [False])
@@ -375,8 +374,7 @@ def predicative_words(features: Features) -> np.ndarray:
     'very important'; see PREDICATIVE_SHARE), which nouns almost never follow."""
     texts = features.texts
     words = texts.tokens.words
-    limit = texts.tokens.text_starts[2 * texts.count]   # titles and abstracts come first
-    stream = texts.tokens.stream[:limit]
+    stream = texts.tokens.stream[:texts.prose_end]
     marker = np.array([word in PREDICATIVE_MARKERS for word in words] + [False])   # the last entry: a break (-1)
     uses = np.bincount(stream[stream >= 0], minlength=len(words))
     after = stream[np.flatnonzero(marker[stream[:-1]]) + 1]
