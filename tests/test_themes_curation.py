@@ -20,9 +20,9 @@ from generator.themelock import lock_file, read_lock
 from generator.themes import LockedTheme, align_with_lock, group_papers, grouping_json, locked_themes
 from generator.themes import curation
 from generator.themes.features import declared_views, read_texts, stem, vectorize
-from generator.themes.naming import (dangling_marks, distinct, ending_in_modifiers, lone_modifiers, modifier_words,
-                                     name_and_phrases, predicative_words, qualifying_stems, truncated_pairs,
-                                     verbs_in_ing, without_dangling_words)
+from generator.themes.naming import (Dangling, dangling_marks, distinct, ending_in_modifiers, lone_modifiers,
+                                     modifier_words, name_and_phrases, predicative_words, qualifying_stems,
+                                     truncated_pairs, verbs_in_ing, without_dangling_words)
 
 SETTINGS = ThemesSection()
 def theme_name(*arguments) -> str:
@@ -250,7 +250,7 @@ def test_a_phrase_ending_in_a_qualifying_word_gives_way_to_the_phrase_going_on_f
     key = {features.key_text(k): k for k in range(features.phrases.shape[1])}
     ranked = np.array([key[t] for t in ("bayesian", "protein", "fast bayesian", "bayesian inference",
                                         "fast bayesian network", "fast")])
-    kept = without_dangling_words(features, ranked, *dangling_marks(features))
+    kept = without_dangling_words(features, ranked, dangling_marks(features))
     assert [features.key_text(k) for k in kept] == ["bayesian inference", "protein", "fast bayesian network", "fast"]
 
 
@@ -261,20 +261,22 @@ def test_a_dangling_word_gives_way_to_a_longer_phrase_that_does_not_dangle_itsel
     features = features_of(abstracts)
     key = {features.key_text(k): k for k in range(features.phrases.shape[1])}
     ranked = np.array([key[" ".join(map(stem, t.split()))] for t in ("deep", "deep linear", "deep linear networks")])
-    kept = without_dangling_words(features, ranked, *dangling_marks(features))
+    kept = without_dangling_words(features, ranked, dangling_marks(features))
     assert features.display(kept) == ["deep linear networks"]
 
 
 def test_adverbs_participles_and_adjectives_are_told_from_nouns_ending_alike():
     """'semantic' and 'public' are adjectives because the list also writes 'semantically' and 'publicly';
     'publicly' and 'timely' are modifiers because the list writes 'public' and 'time' (no ending of ADVERB_ENDINGS
-    tells them). 'time' is too short to judge, and 'monopoly' is no word of the list plus -ly."""
+    tells them). 'time' is too short to judge, and 'monopoly' is no word of the list plus -ly. 'logically' is the
+    adverb of 'logical', not of 'logic', and 'compositionally' that of 'compositional'."""
     words = ["continually", "jointly", "efficiently", "shared", "summarized", "labeled", "semantic", "semantically",
              "public", "publicly", "anomaly", "family", "assembly", "homophily", "monopoly", "speed", "testbed",
-             "early", "learning", "model", "topic", "time", "timely"]
+             "early", "learning", "model", "topic", "time", "timely", "logic", "logical", "logically",
+             "composition", "compositional", "compositionally"]
     assert [w for w, flag in zip(words, modifier_words(words)) if flag] == \
         ["continually", "jointly", "efficiently", "shared", "summarized", "labeled", "semantic", "semantically",
-         "public", "publicly", "timely"]
+         "public", "publicly", "timely", "logical", "logically", "compositional", "compositionally"]
 
 
 def test_a_lone_word_mostly_written_as_a_participle_gives_way_to_the_phrase_it_qualifies():
@@ -288,8 +290,8 @@ def test_a_lone_word_mostly_written_as_a_participle_gives_way_to_the_phrase_it_q
     assert features.display(flagged) == ["shared"]
     ranked = np.array([key[" ".join(map(stem, t.split()))]
                        for t in ("shared", "anomaly", "shared representations", "anomaly detection")])
-    kept = without_dangling_words(features, ranked, np.zeros(len(features.texts.phrases.stems), bool),
-                                  lone_modifiers(features, modifier_words(features.texts.tokens.words)))
+    kept = without_dangling_words(features, ranked, Dangling(np.zeros(len(features.texts.phrases.stems), bool),
+                                  lone_modifiers(features, modifier_words(features.texts.tokens.words))))
     assert features.display(kept) == ["shared representations", "anomaly", "anomaly detection"]
 
 
@@ -489,7 +491,7 @@ def terms_shared(first: tuple[str, str], second: tuple[str, str], other_abstract
               for i, (title, abstract) in enumerate([first, second, *((f"Topic {i} benchmarks", a)
                                                                       for i, a in enumerate(other_abstracts))])]
     features = vectorize(read_texts(papers))
-    return set(features.display(shared_phrases(features, np.array([[0, 1]]))[0]))
+    return set(features.display(shared_phrases(features, np.array([[0, 1]]), dangling_marks(features))[0]))
 
 
 def test_related_papers_share_only_telling_phrases():
@@ -520,6 +522,31 @@ def test_related_papers_never_share_a_clause():
         ("What transformers learn from data", "Transformers learn from self-attention patterns over data."),
         [f"Models able to learn about subject{i}." for i in range(18)])
     assert shown == {"self-attention", "transformers"}
+
+
+def test_related_papers_share_no_phrase_cut_short():
+    """'offering new' stops before its noun ('new' qualifies the next word wherever the list writes it), and
+    'linguistic' is an adjective alone (the list also writes 'linguistically'): neither is shared, as neither
+    names a theme."""
+    shown = terms_shared(
+        ("Linguistic probes of syntax trees",
+         "Linguistic probes read syntax trees, offering new insight. Linguistic probes fail on syntax trees."),
+        ("Linguistic signals in syntax trees",
+         "Syntax trees carry linguistic signals, offering new evidence. Linguistic signals help syntax trees."),
+        [f"New methods for subject{i}, linguistically motivated." for i in range(6)]
+        + [f"Learning from new data about subject{i}." for i in range(12)])
+    assert "syntax trees" in shown and not shown & {"offering new", "linguistic"}, shown
+
+
+def test_related_papers_share_a_phrase_ending_in_a_noun_that_qualifies_others():
+    """'language' mostly qualifies the next word ('language models'), yet the list also writes 'languages': a
+    noun, so 'natural language' is a term both papers share, where 'offering new' was cut short."""
+    shown = terms_shared(
+        ("Parsing natural language queries", "Natural language queries become natural language trees."),
+        ("Natural language interfaces", "Interfaces read natural language commands and natural language input."),
+        [f"Language models in subject{i}." for i in range(12)] + ["Language models of many languages."]
+        + [f"Learning from data about subject{i}." for i in range(6)])
+    assert "natural language" in shown, shown
 
 
 def test_a_clause_never_names_a_theme_nor_is_a_key_term():

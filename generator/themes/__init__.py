@@ -136,8 +136,9 @@ def sorted_step(papers: list[Paper], settings: ThemesSection, curated: Sequence[
     texts = read_texts(papers, [declared_text(name, description) for _, name, description in given])
     features = vectorize(texts, scalable)
     # Related papers need only the features: on long lists they and the phrases they share are found on
-    # another core meanwhile.
-    find_related = partial(related_pairs, features, settings, scalable)
+    # another core meanwhile, which reads the dangling marks names read for itself.
+    dangling = None if scalable else naming.dangling_marks(features)
+    find_related = partial(related_pairs, features, dangling, settings, scalable)
     related_found = in_background(find_related) if scalable else find_related
     if curated:
         plan = curated_plan(papers, curated, texts, given)
@@ -145,7 +146,7 @@ def sorted_step(papers: list[Paper], settings: ThemesSection, curated: Sequence[
         plan = locked_plan(ids, kept, texts, given)
     else:
         plan = automatic_plan(features, settings, scalable)
-    themes, term_keys = describe_themes(features, plan, ids)
+    themes, term_keys = describe_themes(features, dangling or naming.dangling_marks(features), plan, ids)
     placed = placements(features, plan, themes, term_keys, ids)
     coords = layout.layout(features, ids, plan.labels, settings.seed, scalable)
     return Grouping(themes, placed, related_papers(features, ids, related_found()), coords)
@@ -213,13 +214,13 @@ def declared_plan(texts: Texts, pinned: np.ndarray, given: tuple[tuple[str, str,
     return Plan(labels, scores, pinned, given)
 
 
-def describe_themes(features: Features, plan: Plan, ids: list[str]) -> tuple[tuple[Theme, ...], list[list[int]]]:
+def describe_themes(features: Features, dangling: naming.Dangling, plan: Plan,
+                    ids: list[str]) -> tuple[tuple[Theme, ...], list[list[int]]]:
     """Name each theme from its distinctive phrases and order its papers, most central first.
 
     Also returns the keys of each theme's terms (its papers' explanations are read from them).
     """
     count = len(plan.given) if plan.given else int(plan.labels.max()) + 1
-    dangling = naming.dangling_marks(features)
     rankings = naming.ranked_keys(features, plan.labels, count, dangling)
     term_keys = [naming.key_terms(features, ranking) for ranking in rankings]
     if not all(ranking.complete or naming.enough(features, ranking.keys, terms, not plan.given)
@@ -300,9 +301,12 @@ class RelatedPairs(NamedTuple):
     shared: list[list[int]]     # per unordered pair: keys of the phrases both use
 
 
-def related_pairs(features: Features, settings: ThemesSection, scalable: bool) -> RelatedPairs:
+def related_pairs(features: Features, dangling: naming.Dangling | None, settings: ThemesSection,
+                  scalable: bool) -> RelatedPairs:
     """The related papers of every paper with the key phrases they share (no names needed: a long list
-    finds them on another core while this one forms and names the themes)."""
+    finds them on another core while this one forms and names the themes). The phrases that dangle are
+    those names leave out (`dangling`, read here when None)."""
+    dangling = dangling or naming.dangling_marks(features)
     found = neighbours_of_all(features, settings, scalable)
     n = len(found.index)
     shown = found.index >= 0
@@ -311,7 +315,7 @@ def related_pairs(features: Features, settings: ThemesSection, scalable: bool) -
     low, high = np.minimum(first, second), np.maximum(first, second)
     pair_of, representative = factorize(low * n + high)
     return RelatedPairs(found, pair_of, related.shared_phrases(features, np.c_[low[representative],
-                                                                                 high[representative]]))
+                                                                                 high[representative]], dangling))
 
 
 def related_papers(features: Features, ids: list[str], pairs: RelatedPairs) -> dict[str, tuple[Related, ...]]:

@@ -14,7 +14,7 @@ import numpy as np
 from scipy import sparse
 
 from generator.schema import RESERVED_NAMES
-from generator.themes.features import Features
+from generator.themes.features import Features, stem
 from generator.themes.phrases import factorize
 
 NAME_PHRASES = 2
@@ -71,6 +71,10 @@ NAME_SHARE = 0.15
 # dozen, and sorting every phrase of a 2,000-paper theme would cost more than the rest of naming.
 RANKING_HEAD = 256
 
+# A plural tells a noun from an adjective (see plural_stems) when its singular has this many letters: 'news' is no
+# plural of 'new'.
+MIN_SINGULAR_LENGTH = 4
+
 
 class Dangling(NamedTuple):
     """What makes a phrase give way to a longer one (see without_dangling_words): per stem, whether it mostly
@@ -78,6 +82,27 @@ class Dangling(NamedTuple):
 
     qualifying: np.ndarray
     giving_way: np.ndarray
+
+    def of(self, features: Features, keys: np.ndarray) -> np.ndarray:
+        """Per key: whether the phrase dangles in a name or among key terms, ending in a word that mostly
+        qualifies another or marked as giving way."""
+        return last_word_in(features, keys, self.qualifying) | self.giving_way[keys]
+
+    def between_papers(self, features: Features, keys: np.ndarray) -> np.ndarray:
+        """Per key: whether the phrase dangles as a term two papers share. A noun that mostly qualifies the
+        next word is what two papers share ('protein' of 'protein folding' and 'protein design', 'natural
+        language'); a phrase ending in an adjective that does is cut short ('offering new', 'extract
+        structural'). Nouns are told by their plurals (see plural_stems)."""
+        adjective = self.qualifying & ~plural_stems(features)
+        several = features.texts.phrases.lengths[keys] > 1
+        return (last_word_in(features, keys, adjective) & several) | self.giving_way[keys]
+
+
+def last_word_in(features: Features, keys: np.ndarray, flagged: np.ndarray) -> np.ndarray:
+    """Per key: whether the stem of its last word is `flagged` (one flag per stem)."""
+    table = features.texts.phrases
+    last = table.key_stems[keys, np.maximum(table.lengths[keys] - 1, 0)].astype(np.int64)
+    return flagged[np.maximum(last, 0)]
 
 
 def dangling_marks(features: Features) -> Dangling:
@@ -133,7 +158,7 @@ def ranked_keys(features: Features, labels: np.ndarray, count: int, dangling: Da
         # a phrase no member's title uses is rarely what the theme is about ('proposed model')
         order = np.lexsort((alphabetical_rank(features, keys), -score[part][chosen], untitled[part][chosen]))
         listed = keys.tolist()
-        rankings.append(Ranking(without_dangling_words(features, keys[order], *dangling),
+        rankings.append(Ranking(without_dangling_words(features, keys[order], dangling),
                                 dict(zip(listed, score[part][chosen].tolist())),
                                 dict(zip(listed, lift[part][chosen].tolist())), len(chosen) == part.stop - part.start))
     return rankings
@@ -299,6 +324,23 @@ def qualifying_stems(features: Features) -> np.ndarray:
     return (uses >= MODIFIER_USES) & (followed >= MODIFIER_SHARE * uses)
 
 
+def plural_stems(features: Features) -> np.ndarray:
+    """Per stem of the list: whether the list writes it as a noun, in the singular and in the plural ('protein'
+    and 'proteins', 'memory' and 'memories'), as no adjective is written."""
+    table = features.texts.phrases
+    index = {s: i for i, s in enumerate(table.stems)}
+    words = set(features.texts.tokens.words)
+    plural = np.zeros(len(table.stems) + 1, dtype=bool)   # the last entry: a stop word
+    for word in words:
+        if not word.endswith("s") or word.endswith(("ss", "us", "is")):
+            continue
+        singulars = {word[:-3] + "y"} if word.endswith("ies") else {word[:-1], word[:-2]}
+        for singular in {form for form in singulars & words if len(form) >= MIN_SINGULAR_LENGTH}:
+            for form in (word, singular):   # their stems may differ ('languages', 'language')
+                plural[index.get(stem(form), -1)] = True
+    return plural[:-1]
+
+
 def truncated_pairs(features: Features) -> np.ndarray:
     """Per phrase key: a two-word phrase mostly written as the start of one three-word phrase ('unsupervised
     dependency' of 'unsupervised dependency parsing'; see MODIFIER_SHARE). One followed by various words
@@ -389,9 +431,11 @@ def modifier_words(words: Sequence[str]) -> np.ndarray:
     vocabulary = set(words)
 
     def has_adverb(word: str) -> bool:
-        """'semantic' -> 'semantically', 'causal' -> 'causally', 'noisy' -> 'noisily', 'stable' -> 'stably'."""
-        made = [word + "ly", word + "ally"] + ([word[:-1] + "ily"] if word.endswith("y") else []) + \
-            ([word[:-2] + "ly"] if word.endswith("le") else [])
+        """'semantic' -> 'semantically', 'causal' -> 'causally', 'noisy' -> 'noisily', 'stable' -> 'stably'; not
+        'logic' beside 'logical' and 'logically', nor 'composition' beside 'compositional': that adverb is the
+        adjective's."""
+        made = [word + "ly"] + ([word + "ally"] if word + "al" not in vocabulary else []) + \
+            ([word[:-1] + "ily"] if word.endswith("y") else []) + ([word[:-2] + "ly"] if word.endswith("le") else [])
         return any(adverb in vocabulary for adverb in made)
 
     def reads_as_modifier(word: str) -> bool:
@@ -403,17 +447,15 @@ def modifier_words(words: Sequence[str]) -> np.ndarray:
     return np.array([reads_as_modifier(word) for word in words], dtype=bool)
 
 
-def without_dangling_words(features: Features, ranked: np.ndarray, qualifying: np.ndarray,
-                           giving_way: np.ndarray) -> np.ndarray:
-    """A theme's ranking with each phrase ending in a word that mostly qualifies another, and each key marked in
-    `giving_way` (see lone_modifiers, ending_in_modifiers, truncated_pairs), replaced by the best phrase of the
+def without_dangling_words(features: Features, ranked: np.ndarray, marks: Dangling) -> np.ndarray:
+    """A theme's ranking with each phrase that dangles (`marks`: ending in a word that mostly qualifies another, or
+    giving way, see lone_modifiers, ending_in_modifiers, truncated_pairs) replaced by the best phrase of the
     ranking that goes on from it and does not dangle itself ('bayesian' -> 'bayesian inference', 'deep linear' ->
     'deep linear networks', 'unsupervised' -> 'unsupervised methods'), or left out when there is none."""
     table = features.texts.phrases
     stems = table.key_stems[ranked].astype(np.int64)
     lengths = table.lengths[ranked]
-    last = stems[np.arange(len(ranked)), np.maximum(lengths - 1, 0)]
-    dangling = np.flatnonzero(qualifying[np.maximum(last, 0)] | giving_way[ranked])
+    dangling = np.flatnonzero(marks.of(features, ranked))
     if not len(dangling):
         return ranked
     base = np.int64(len(table.stems) + 1)

@@ -10,7 +10,7 @@ from sklearn.preprocessing import normalize
 
 from generator.themes.clustering import BLOCK_ROWS, mini_batch_kmeans
 from generator.themes.features import LATENT_SHARE, Features, similarity_rows
-from generator.themes.naming import alphabetical_rank, distinct_keys
+from generator.themes.naming import Dangling, alphabetical_rank, distinct_keys
 
 SHARED_TERMS = 3
 # Pairs whose shared phrases are ranked together (bounds the memory of the row copies), and how many
@@ -124,7 +124,7 @@ def pair_dots(matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return out
 
 
-def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
+def shared_phrases(features: Features, pairs: np.ndarray, dangling: Dangling) -> list[list[int]]:
     """For each pair of papers, the keys of up to three phrases both use, rarest and longest first.
 
     Only phrases that tell something count: used by other papers too (not typos) but by no more than
@@ -133,13 +133,14 @@ def shared_phrases(features: Features, pairs: np.ndarray) -> list[list[int]]:
     abstracts that use it (`Texts.recurring`): abstracts are full of words such as 'obtain' or
     'consequently' that two papers share by chance, titles are the authors' summary of their topic, and
     a title may still say 'inspired' or 'explored'. A phrase of several words (or a hyphenated one) may
-    come from the abstracts, and one in either title counts double.
+    come from the abstracts, and one in either title counts double. A phrase that dangles, as names and
+    key terms read it (`dangling`: 'deep', 'linguistic', 'offering new'), tells nothing alone.
 
     Every (phrase, in a title or not) is ranked once for the whole list, so a pair's phrases are put
     in order by one integer sort; only the few best of each pair are read as text, to drop those
     repeating a better one.
     """
-    job = SharedPhrases.ranked(features, pairs)
+    job = SharedPhrases.ranked(features, pairs, dangling)
     return [kept for start in range(0, len(pairs), PAIR_CHUNK) for kept in job.chunk(start)]
 
 
@@ -161,10 +162,11 @@ class SharedPhrases:
     forms: dict = field(default_factory=dict)
 
     @classmethod
-    def ranked(cls, features: Features, pairs: np.ndarray) -> SharedPhrases:
+    def ranked(cls, features: Features, pairs: np.ndarray, dangling: Dangling) -> SharedPhrases:
         table = features.texts.phrases
         n = features.phrases.shape[0]
         telling = (features.frequency >= 2) & (features.frequency <= max(2.0, 2 * np.sqrt(n)))
+        telling &= ~dangling.between_papers(features, np.arange(len(telling)))
         candidate = np.flatnonzero(telling & ~table.has_short_word & features.texts.terms)
         base = np.log(n / features.frequency[candidate]) * table.lengths[candidate]
         alphabetical = alphabetical_rank(features, candidate)
