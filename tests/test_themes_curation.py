@@ -20,9 +20,9 @@ from generator.themelock import lock_file, read_lock
 from generator.themes import LockedTheme, align_with_lock, group_papers, grouping_json, locked_themes
 from generator.themes import curation
 from generator.themes.features import declared_views, read_texts, stem, vectorize
-from generator.themes.naming import (Dangling, dangling_marks, distinct, ending_in_modifiers, lone_modifiers,
-                                     modifier_words, name_and_phrases, predicative_words, qualifying_stems,
-                                     truncated_pairs, verbs_in_ing, without_dangling_words)
+from generator.themes.naming import (Dangling, adjectives_by_ending, dangling_marks, distinct, ending_in_modifiers,
+                                     lone_modifiers, modifier_words, name_and_phrases, predicative_words,
+                                     qualifying_stems, truncated_pairs, verbs_in_ing, without_dangling_words)
 
 SETTINGS = ThemesSection()
 def theme_name(*arguments) -> str:
@@ -322,6 +322,18 @@ def test_a_word_written_after_a_copula_or_very_is_an_adjective_and_no_term_alone
     assert [w for w, flag in zip(words, predicative_words(features)) if flag] == ["robust"]
     flagged = features.display(np.flatnonzero(lone_modifiers(features, predicative_words(features))))
     assert "robust" in flagged and not {"robustness", "sequences"} & set(flagged)
+
+
+def test_a_word_with_an_adjective_ending_and_no_plural_is_an_adjective():
+    """'interpretable' and 'axiomatic' end as adjectives do and take no -s; 'objective' and 'topic' end alike but the
+    list writes 'objectives' and 'topics': nouns. 'retrieval' ends in -al, as many nouns without a plural do."""
+    abstracts = ["Interpretable models with axiomatic attribution.", "An objective for interpretable topic models.",
+                 "Objectives and topics of retrieval.", "Axiomatic retrieval."]
+    features = features_of(abstracts)
+    words = features.texts.tokens.words
+    assert [w for w, flag in zip(words, adjectives_by_ending(features)) if flag] == ["axiomatic", "interpretable"]
+    giving_way = set(features.display(np.flatnonzero(dangling_marks(features).giving_way)))
+    assert "interpretable" in giving_way and not {"objective", "topic", "retrieval"} & giving_way
 
 
 def test_a_phrase_ending_in_an_adverb_participle_or_adjective_is_no_noun_phrase():

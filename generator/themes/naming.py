@@ -61,6 +61,10 @@ PREDICATIVE_MARKERS = frozenset({"is", "are", "was", "were", "be", "been", "bein
                                  "becomes", "very", "highly", "so", "too"})
 PREDICATIVE_SHARE = 0.1
 MIN_PREDICATIVE_MARKS = 2
+# And so does a word with an adjective's ending that the list never writes in the plural: 'interpretable',
+# 'axiomatic', 'repetitive' ("Machine learning and interpretable"). Nouns with these endings take a plural
+# ('objectives', 'topics', 'variables'). -al is left out: 'retrieval' is a noun without one.
+ADJECTIVE_ENDINGS = ("ic", "ive", "ous", "ful", "less", "able", "ible")
 # The second phrase of a name must be the theme's own, not a phrase the whole list uses ('language
 # models' beside 'sparse autoencoders'): its papers use it at least NAME_LIFT times as often as the rest
 # of the list, and it scores at least NAME_SHARE of the first. Otherwise the first phrase names the
@@ -108,8 +112,10 @@ def last_word_in(features: Features, keys: np.ndarray, flagged: np.ndarray) -> n
 def dangling_marks(features: Features) -> Dangling:
     """The Dangling marks of a list, read once for every ranking of its themes."""
     modifier = modifier_words(features.texts.tokens.words)
-    # a phrase may end in an -ing verb's noun use ('scientific reviewing'); alone, the word reads as the verb
-    alone = modifier | verbs_in_ing(features) | predicative_words(features)
+    # a phrase may end in an -ing verb's noun use ('scientific reviewing'); alone, the word reads as the verb. The
+    # endings of adjectives are read alone too: a phrase ending in one without a plural is often a noun's
+    # ('computational logic')
+    alone = modifier | verbs_in_ing(features) | predicative_words(features) | adjectives_by_ending(features)
     return Dangling(qualifying_stems(features), lone_modifiers(features, alone)
                     | ending_in_modifiers(features, modifier) | truncated_pairs(features))
 
@@ -322,6 +328,16 @@ def qualifying_stems(features: Features) -> np.ndarray:
     uses = np.bincount(stems, minlength=len(table.stems))
     followed = np.bincount(stems, weights=(pair[used] >= 0).astype(float), minlength=len(table.stems))
     return (uses >= MODIFIER_USES) & (followed >= MODIFIER_SHARE * uses)
+
+
+def adjectives_by_ending(features: Features) -> np.ndarray:
+    """Per word of the list: an adjective by its ending (see ADJECTIVE_ENDINGS), one the list never writes with a
+    plural -s ('interpretable', 'axiomatic', 'scalable'; not 'objective' beside 'objectives', 'topic' beside
+    'topics')."""
+    words = features.texts.tokens.words
+    vocabulary = set(words)
+    return np.array([len(word) >= MIN_MODIFIER_LENGTH and word.endswith(ADJECTIVE_ENDINGS)
+                     and word + "s" not in vocabulary for word in words], dtype=bool)
 
 
 def plural_stems(features: Features) -> np.ndarray:
