@@ -204,6 +204,20 @@ def test_a_phrase_ending_in_a_verb_is_a_clause_not_a_term():
     assert all(texts.terms[key(p)] for p in terms)
 
 
+def test_a_word_in_s_that_takes_an_object_is_a_verb_wherever_it_stands():
+    """'plays' is followed by 'a' or 'the' in every use, though no one writes 'to play': 'memory plays' is a clause.
+    'models' and 'tasks' end noun phrases ('models of', 'tasks and') and stay nouns."""
+    from generator.themes.features import s_forms_taking_objects
+
+    texts, key, _ = cohesion_of([
+        f"Working memory plays a role in task {i}; attention plays the other. Language models of tasks and "
+        f"models {i} for tasks." for i in range(10)])
+    verbs = {word for word, verb in zip(texts.tokens.words, s_forms_taking_objects(texts.tokens)) if verb}
+    assert verbs == {"plays"}
+    assert texts.clauses[key("memory plays")] and texts.clauses[key("plays")]
+    assert all(texts.terms[key(p)] for p in ("working memory", "memory", "language models"))
+
+
 def test_a_phrase_of_research_prose_only_is_no_term():
     """'recent years', 'wide range', 'extensive experiments' say nothing of a subject (GENERIC_WORDS); a subject
     word keeps a phrase a term even beside them ('large language models', 'experimental physics'), unless a verb

@@ -82,6 +82,14 @@ GENERIC_OPENERS = frozenset("use used using based proposed previously recently s
 VERB_MARKERS = frozenset({"to", "can", "cannot", "could", "may", "might", "must", "should", "will", "would"})
 MIN_VERB_SHARE = 0.3
 MIN_VERB_MARKS = 2
+# A word in -s is a verb's -s form too when it takes an object: a determiner follows it in at least OBJECT_SHARE of
+# its uses, MIN_VERB_MARKS times or more ('plays a role', 'presents the', 'requires their'), as a plural noun's
+# rarely does. On three lists all but a few of the 150 words it marks are verbs ('towards' and 'whereas' no terms
+# anyway; 'surveys' and 'limits' both).
+DETERMINERS = frozenset({"the", "a", "an", "this", "these", "those", "their", "its", "our", "his", "her", "them",
+                         "it"})
+OBJECT_SHARE = 0.3
+MIN_S_FORM_LENGTH = 4   # not 'as'
 # Long lists fit the latent view by a randomized SVD on an evenly spread sample of this many papers
 # (then project all of them): ARPACK on the whole list costs more with every paper, the sample does not.
 SVD_SAMPLE = 2000
@@ -202,12 +210,28 @@ def verb_forms(tokens: Tokens) -> tuple[np.ndarray, np.ndarray]:
         made = (verb[:len(verb) - len(cut)] + ending for verb in verbs for cut, ending in endings if verb.endswith(cut))
         return [index[word] for word in made if word in index]
 
-    with_subject = np.zeros(len(tokens.words), dtype=bool)
+    taking_object = s_forms_taking_objects(tokens)   # plays (a role): a verb wherever it stands
+    with_subject = taking_object.copy()
     with_subject[forms(("", "s"), ("", "es"), ("y", "ies"))] = True   # learns, reaches, applies
-    past = base.copy()
+    past = base | taking_object
     past[forms(("", "ed"), ("e", "ed"), ("y", "ied"))] = True          # learned, explored, applied
     past[[index[made] for made in (verb + verb[-1] + "ed" for verb in verbs) if made in index]] = True   # mapped
     return past, with_subject
+
+
+def s_forms_taking_objects(tokens: Tokens) -> np.ndarray:
+    """Per word of the list: a word in -s its authors write with an object (see OBJECT_SHARE): 'plays',
+    'presents', 'requires'; not 'models' or 'tasks'."""
+    words = tokens.words
+    stream = tokens.stream
+    # the last entries: a break (-1)
+    candidate = np.array([len(word) >= MIN_S_FORM_LENGTH and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+                          for word in words] + [False])
+    determiner = np.array([word in DETERMINERS for word in words] + [False])
+    at = np.flatnonzero(candidate[stream[:-1]])
+    uses = np.bincount(stream[at], minlength=len(words))
+    before_determiner = np.bincount(stream[at], weights=determiner[stream[at + 1]], minlength=len(words))
+    return candidate[:-1] & (before_determiner >= MIN_VERB_MARKS) & (before_determiner >= OBJECT_SHARE * uses)
 
 
 def phrase_cohesion(table: PhraseCounts, counts: sparse.csr_matrix) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 from scipy import sparse
 
 from generator.schema import RESERVED_NAMES
-from generator.themes.features import Features, stem
+from generator.themes.features import DETERMINERS, OBJECT_SHARE, Features, stem
 from generator.themes.phrases import factorize
 
 NAME_PHRASES = 2
@@ -49,10 +49,7 @@ MIN_MODIFIER_LENGTH = 6
 # So does an -ing form its authors mostly write as a verb: one followed by a determiner, its object's first word,
 # in at least OBJECT_SHARE of its uses ('incorporating the', 'pushing the limits', 'following their'). The -ing
 # nouns that name topics almost never are ('learning', 'parsing', 'grokking': at most 0.13 on three lists; the
-# verbs 0.3 to 1).
-DETERMINERS = frozenset({"the", "a", "an", "this", "these", "those", "their", "its", "our", "his", "her", "them",
-                         "it"})
-OBJECT_SHARE = 0.3
+# verbs 0.3 to 1). (DETERMINERS and OBJECT_SHARE are features', which reads -s forms the same way.)
 # And so does a word its authors write after a copula or a degree word ('is robust', 'very important') in at least
 # PREDICATIVE_SHARE of its uses, twice or more: an adjective. On three lists 'robust', 'important' and 'efficient'
 # score 0.10 to 0.33, nouns at most 0.01 ('data', 'learning', 'dialogue'). 'more' and 'less' are no markers: they
