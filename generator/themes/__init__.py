@@ -2,7 +2,7 @@
 
 Pure: takes papers, settings, the curator's themes and the lock, returns a Grouping. One stage per
 module: phrases (texts -> phrase counts), features (counts -> vectors), clustering (automatic
-themes), curation (declared or locked themes), naming (names and key terms), related (similar
+themes, with communities: a graph's modularity communities), curation (declared or locked themes), naming (names and key terms), related (similar
 papers), layout (the map). Papers are sorted by id first, so the result never depends on the order
 they were listed in. Lists of SCALABLE_FROM papers or more take the scalable methods, in which no
 step grows faster than the number of papers.
@@ -31,13 +31,15 @@ __all__ = ["SCALABLE_FROM", "Grouping", "LockedTheme", "Placement", "Related", "
 SUGGESTIONS = 3
 TIE_TERMS = 4
 # From this many papers on, the steps that compare papers with one another switch to methods that
-# scale: mini-batch k-means instead of spectral clustering, neighbours searched in nearby k-means
-# cells instead of among all papers, a sampled randomized SVD and a map laid out by theme. Below it
-# the spectral path groups better: NMI against the curator 0.566 / 0.613 / 0.551 on the shipped list,
-# its halves and 16 subsets, against 0.527 / 0.514 / 0.495 on the scalable path; on copies of the list
-# grown to 500, 1,000 and 2,000 papers 0.60-0.61 against 0.55-0.57. Its all-pairs similarities,
-# eigenvectors and ten k-means restarts cost 0.5 s at 1,000 papers and 1.3 s at 2,000 (scalable: 0.2 and
-# 0.35 s; with a lock 0.45 and 1.05 s against 0.25 and 0.4 s), and grow with the square of the list.
+# scale: mini-batch k-means instead of the graph of all papers (its spectrum for the number of themes, its
+# communities for the themes), neighbours searched in nearby k-means cells instead of among all papers, a
+# sampled randomized SVD and a map laid out by theme. Below it the graph groups better: NMI against the
+# curator 0.589 / 0.625 / 0.586 on the shipped list, its halves and 16 subsets (session 14; with spectral
+# k-means for the themes, session 10: 0.566 / 0.613 / 0.551), against 0.527 / 0.514 / 0.495 on the scalable
+# path; on copies of the list grown to 500, 1,000 and 2,000 papers 0.60-0.61 against 0.55-0.57 (session 10).
+# Its all-pairs similarities, eigenvectors and communities cost about 1 s at 1,000 papers and 2.6 s at 1,999
+# (scalable: 0.2 and 0.35 s at 1,000 and 2,000; with a lock 0.45 and 1.05 s against 0.25 and 0.4 s), and
+# grow faster than the list.
 SCALABLE_FROM = 2000
 
 
