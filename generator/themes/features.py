@@ -222,16 +222,22 @@ def verb_forms(tokens: Tokens) -> tuple[np.ndarray, np.ndarray]:
 def s_forms_taking_objects(tokens: Tokens) -> np.ndarray:
     """Per word of the list: a word in -s its authors write with an object (see OBJECT_SHARE): 'plays',
     'presents', 'requires'; not 'models' or 'tasks'."""
+    candidate = np.array([len(word) >= MIN_S_FORM_LENGTH and word.endswith("s")
+                          and not word.endswith(("ss", "us", "is")) for word in tokens.words])
+    uses, before_determiner = uses_before_determiners(tokens, tokens.stream, candidate)
+    return candidate & (before_determiner >= MIN_VERB_MARKS) & (before_determiner >= OBJECT_SHARE * uses)
+
+
+def uses_before_determiners(tokens: Tokens, stream: np.ndarray,
+                            candidate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per word of the list, for the `candidate` words (zero elsewhere): its uses in `stream` (a part of the
+    token stream), and how many of them the next word is a determiner (see DETERMINERS): a verb's object."""
     words = tokens.words
-    stream = tokens.stream
-    # the last entries: a break (-1)
-    candidate = np.array([len(word) >= MIN_S_FORM_LENGTH and word.endswith("s") and not word.endswith(("ss", "us", "is"))
-                          for word in words] + [False])
+    candidate = np.r_[candidate, False]   # the last entries: a break (-1)
     determiner = np.array([word in DETERMINERS for word in words] + [False])
     at = np.flatnonzero(candidate[stream[:-1]])
     uses = np.bincount(stream[at], minlength=len(words))
-    before_determiner = np.bincount(stream[at], weights=determiner[stream[at + 1]], minlength=len(words))
-    return candidate[:-1] & (before_determiner >= MIN_VERB_MARKS) & (before_determiner >= OBJECT_SHARE * uses)
+    return uses, np.bincount(stream[at], weights=determiner[stream[at + 1]], minlength=len(words))
 
 
 def phrase_cohesion(table: PhraseCounts, counts: sparse.csr_matrix) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 from scipy import sparse
 
 from generator.schema import RESERVED_NAMES
-from generator.themes.features import DETERMINERS, OBJECT_SHARE, Features, stem
+from generator.themes.features import OBJECT_SHARE, Features, stem, uses_before_determiners
 from generator.themes.phrases import factorize
 
 NAME_PHRASES = 2
@@ -413,15 +413,9 @@ def verbs_in_ing(features: Features) -> np.ndarray:
     """Per word of the list: an -ing form its authors mostly write as a verb, one that takes an object (see
     OBJECT_SHARE): 'incorporating', 'pushing', 'following'; not 'learning', 'parsing' or 'grokking'."""
     texts = features.texts
-    words = texts.tokens.words
-    stream = texts.tokens.stream[:texts.prose_end]
-    # the last entries: a break (-1)
-    candidate = np.array([len(word) >= MIN_MODIFIER_LENGTH and word.endswith("ing") for word in words] + [False])
-    determiner = np.array([word in DETERMINERS for word in words] + [False])
-    at = np.flatnonzero(candidate[stream[:-1]])
-    uses = np.bincount(stream[at], minlength=len(words))
-    before_determiner = np.bincount(stream[at], weights=determiner[stream[at + 1]], minlength=len(words))
-    return candidate[:-1] & (uses >= MODIFIER_USES) & (before_determiner >= OBJECT_SHARE * uses)
+    candidate = np.array([len(word) >= MIN_MODIFIER_LENGTH and word.endswith("ing") for word in texts.tokens.words])
+    uses, before_determiner = uses_before_determiners(texts.tokens, texts.tokens.stream[:texts.prose_end], candidate)
+    return candidate & (uses >= MODIFIER_USES) & (before_determiner >= OBJECT_SHARE * uses)
 
 
 def predicative_words(features: Features) -> np.ndarray:
