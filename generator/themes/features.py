@@ -223,7 +223,7 @@ def s_forms_taking_objects(tokens: Tokens) -> np.ndarray:
     """Per word of the list: a word in -s its authors write with an object (see OBJECT_SHARE): 'plays',
     'presents', 'requires'; not 'models' or 'tasks'."""
     candidate = np.array([len(word) >= MIN_S_FORM_LENGTH and word.endswith("s")
-                          and not word.endswith(("ss", "us", "is")) for word in tokens.words])
+                          and not word.endswith(("ss", "us", "is")) for word in tokens.words], dtype=bool)
     uses, before_determiner = uses_before_determiners(tokens, tokens.stream, candidate)
     return candidate & (before_determiner >= MIN_VERB_MARKS) & (before_determiner >= OBJECT_SHARE * uses)
 

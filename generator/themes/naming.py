@@ -413,7 +413,8 @@ def verbs_in_ing(features: Features) -> np.ndarray:
     """Per word of the list: an -ing form its authors mostly write as a verb, one that takes an object (see
     OBJECT_SHARE): 'incorporating', 'pushing', 'following'; not 'learning', 'parsing' or 'grokking'."""
     texts = features.texts
-    candidate = np.array([len(word) >= MIN_MODIFIER_LENGTH and word.endswith("ing") for word in texts.tokens.words])
+    candidate = np.array([len(word) >= MIN_MODIFIER_LENGTH and word.endswith("ing") for word in texts.tokens.words],
+                         dtype=bool)
     uses, before_determiner = uses_before_determiners(texts.tokens, texts.tokens.stream[:texts.prose_end], candidate)
     return candidate & (uses >= MODIFIER_USES) & (before_determiner >= OBJECT_SHARE * uses)
 
