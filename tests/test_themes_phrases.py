@@ -233,6 +233,16 @@ def test_a_phrase_of_research_prose_only_is_no_term():
     assert [bool(texts.terms[key(p)]) for p in generic + subjects] == [False] * 7 + [True] * 5
 
 
+def test_a_phrase_ending_in_a_verb_or_adverb_of_research_prose_is_no_term():
+    """'question decomposition based' (on ...) and 'representations using' (...) stop before their object; 'tool use'
+    ends in a noun."""
+    texts, key, _ = cohesion_of([
+        f"Question decomposition based on tool use {i}; representations using tool use, learned representations."
+        for i in range(10)])
+    assert not texts.terms[key("question decomposition based")] and not texts.terms[key("representations using")]
+    assert texts.terms[key("tool use")] and texts.terms[key("question decomposition")]
+
+
 def test_a_word_written_after_to_now_and_then_stays_a_noun():
     """'control' after 'to' in 2 of its 12 uses is the noun of 'optimal control', under MIN_VERB_SHARE."""
     from generator.themes.features import MIN_VERB_SHARE, verb_words

@@ -74,6 +74,9 @@ GENERIC_WORDS = frozenset("""
 # 'shed light'; 'recent advances': stems, so 'recently' stands for 'recent' too); adverbs whose stem is also a
 # subject's adjective ('currently': 'current density') are left out, and 'light' is a subject of its own.
 GENERIC_OPENERS = frozenset("use used using based proposed previously recently shed".split())
+# And those that end no noun phrase either: 'question decomposition based' (on ...), 'rates using' (...). Not 'use'
+# ('tool use', 'language use'), 'proposed' (its stem is 'proposal''s) nor 'shed'.
+GENERIC_CLOSERS = frozenset("used using based previously recently".split())
 # A phrase with a verb or its past after its first word ('networks learn', 'models trained'), or opening with
 # a verb's -s form ('improves accuracy'), is a clause, not a term; so is a lone verb ('improves'). A word is a
 # verb when the list's authors write it after 'to' or a modal ('to learn', 'can generalize') in at least
@@ -157,11 +160,15 @@ class Texts:
 
     @cached_property
     def generic(self) -> np.ndarray:
-        """Per phrase key: every word of it is one of GENERIC_WORDS, or it opens with one of GENERIC_OPENERS."""
+        """Per phrase key: every word of it is one of GENERIC_WORDS, or it opens with one of GENERIC_OPENERS or ends
+        in one of GENERIC_CLOSERS."""
         table = self.phrases
         generic_stem = np.array([s in GENERIC_STEMS for s in table.stems] + [True])  # the last entry: no word (-1)
         opener = np.array([s in OPENER_STEMS for s in table.stems] + [False])
-        return generic_stem[table.key_stems].all(axis=1) | ((table.lengths > 1) & opener[table.key_stems[:, 0]])
+        closer = np.array([s in CLOSER_STEMS for s in table.stems] + [False])
+        last = table.key_stems[np.arange(len(table.key_stems)), np.maximum(table.lengths - 1, 0)]
+        several = table.lengths > 1
+        return generic_stem[table.key_stems].all(axis=1) | (several & (opener[table.key_stems[:, 0]] | closer[last]))
 
     @cached_property
     def clauses(self) -> np.ndarray:
@@ -533,3 +540,4 @@ def similarity_rows(features: Features, rows: slice) -> np.ndarray:
 
 GENERIC_STEMS = frozenset(stem(word) for word in GENERIC_WORDS)
 OPENER_STEMS = frozenset(stem(word) for word in GENERIC_OPENERS)
+CLOSER_STEMS = frozenset(stem(word) for word in GENERIC_CLOSERS)
