@@ -1,6 +1,7 @@
-"""Automatic themes: a kNN similarity graph, its spectral embedding, k-means, and the number of themes.
+"""Automatic themes: a kNN similarity graph, the number of themes read from its spectrum, and its communities.
 
-Short lists: spectral clustering of the kNN graph, the number of themes read from its eigenvalues.
+Short lists: the number of themes read from the eigenvalues of the kNN graph, the themes the modularity
+communities of a wider kNN graph (communities.py; spectral k-means when no resolution splits it so finely).
 Long lists (see SCALABLE_FROM in the package): mini-batch k-means on the latent (LSA) view, the
 number of themes from the list's size; nothing there grows faster than the number of papers.
 """
@@ -42,9 +43,10 @@ COMMUNITY_NEIGHBOURS = 1.0
 SEPARATION = 0.5
 
 
-def neighbours_for(n: int) -> int:
-    """Neighbours per paper in the similarity graph: a fixed share of the expected theme size (fewer than n)."""
-    return max(1, min(n - 1, max(MIN_NEIGHBOURS, int(round(NEIGHBOUR_SCALE * np.sqrt(n))))))
+def neighbours_for(n: int, scale: float = NEIGHBOUR_SCALE) -> int:
+    """Neighbours per paper in the similarity graph: a fixed share of the expected theme size sqrt(n) (fewer than
+    n)."""
+    return max(1, min(n - 1, max(MIN_NEIGHBOURS, int(round(scale * np.sqrt(n))))))
 
 
 def knn_graph(features: Features) -> sparse.csr_matrix:
@@ -177,7 +179,7 @@ def cluster(features: Features, count: int | str, seed: int) -> np.ndarray:
     n = features.tfidf.shape[0]
     if n < 3:
         return np.zeros(n, dtype=int)
-    wide = community_neighbours(n)
+    wide = neighbours_for(n, COMMUNITY_NEIGHBOURS)
     nearest = nearest_papers(features, max(neighbours_for(n), wide))
     if count == "auto":
         count, vectors = automatic_count(nearest, n, seed)
@@ -190,11 +192,6 @@ def cluster(features: Features, count: int | str, seed: int) -> np.ndarray:
             _, vectors = spectral_embedding(graph_of(*nearest, neighbours_for(n)), count, seed)
         labels = kmeans(vectors, count, seed)
     return relabel(labels)
-
-
-def community_neighbours(n: int) -> int:
-    """Neighbours per paper in the graph split into communities: COMMUNITY_NEIGHBOURS x sqrt(n) (fewer than n)."""
-    return max(1, min(n - 1, max(MIN_NEIGHBOURS, int(round(COMMUNITY_NEIGHBOURS * np.sqrt(n))))))
 
 
 def automatic_count(nearest: tuple[np.ndarray, np.ndarray], n: int, seed: int) -> tuple[int, np.ndarray]:

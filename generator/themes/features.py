@@ -166,9 +166,9 @@ class Texts:
         generic_stem = np.array([s in GENERIC_STEMS for s in table.stems] + [True])  # the last entry: no word (-1)
         opener = np.array([s in OPENER_STEMS for s in table.stems] + [False])
         closer = np.array([s in CLOSER_STEMS for s in table.stems] + [False])
-        last = table.key_stems[np.arange(len(table.key_stems)), np.maximum(table.lengths - 1, 0)]
         several = table.lengths > 1
-        return generic_stem[table.key_stems].all(axis=1) | (several & (opener[table.key_stems[:, 0]] | closer[last]))
+        return generic_stem[table.key_stems].all(axis=1) | (several & (opener[table.key_stems[:, 0]]
+                                                                       | closer[table.last_stems]))
 
     @cached_property
     def clauses(self) -> np.ndarray:

@@ -101,9 +101,7 @@ class Dangling(NamedTuple):
 
 def last_word_in(features: Features, keys: np.ndarray, flagged: np.ndarray) -> np.ndarray:
     """Per key: whether the stem of its last word is `flagged` (one flag per stem)."""
-    table = features.texts.phrases
-    last = table.key_stems[keys, np.maximum(table.lengths[keys] - 1, 0)].astype(np.int64)
-    return flagged[np.maximum(last, 0)]
+    return flagged[np.maximum(features.texts.phrases.last_stems[keys], 0)]
 
 
 def dangling_marks(features: Features) -> Dangling:

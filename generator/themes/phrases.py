@@ -269,6 +269,11 @@ class PhraseCounts:
         return (self.key_stems >= 0).sum(axis=1)
 
     @cached_property
+    def last_stems(self) -> np.ndarray:
+        """The stem of each key's last word."""
+        return self.key_stems[np.arange(len(self.key_stems)), np.maximum(self.lengths - 1, 0)].astype(np.int64)
+
+    @cached_property
     def has_short_word(self) -> np.ndarray:
         """Keys with a word of fewer than three letters (rarely a topic: 'ai', 'go')."""
         lengths = np.fromiter(map(len, self.stems + ("three",)), dtype=np.int64, count=len(self.stems) + 1)
