@@ -465,6 +465,8 @@ def result_text(result: CheckResult) -> str:
     elif result.themes == "automatic":
         lines.append("No curated themes (content/themes.yml), so nothing to pin; "
                      "`readinglist themes` shows the automatic grouping.")
+        lines.append("No theme lock either: every build groups the list afresh, so a new entry can move other "
+                     "papers; `readinglist themes --update` locks the themes, and new entries then join them.")
     verdict = "failed" if result.failing else "passed"
     strict = " (strict: warnings fail)" if result.strict and result.warnings else ""
     lines.append(f"Checked {plural(result.entries, 'entry', 'entries')}: "

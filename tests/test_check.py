@@ -120,6 +120,8 @@ def test_every_problem_of_every_file_in_one_run(tmp_path: Path):
         "found 'arxiv.org/abs/2206.07682'",
         "content/papers/scaling-laws.yml:3: yaer: unknown key in a paper; did you mean 'year'?",
         "No curated themes (content/themes.yml), so nothing to pin; `readinglist themes` shows the automatic grouping.",
+        "No theme lock either: every build groups the list afresh, so a new entry can move other papers; "
+        "`readinglist themes --update` locks the themes, and new entries then join them.",
         "Checked 6 entries: 3 errors, 0 warnings; failed.",
     ]
 
@@ -375,6 +377,12 @@ def test_the_newer_entry_is_the_one_reported():
     undated = paper("beta", "Attention is all you need.")
     found = find_duplicates([undated, newer, older])
     assert [(d.paper.id, d.original.id) for d in found] == [("alpha", "zeta"), ("beta", "zeta")]
+
+
+def test_check_tells_an_automatic_list_without_a_lock_how_to_keep_its_themes(fixture_project: Path):
+    assert "No theme lock either" in run(fixture_project, "check").stdout
+    assert run(fixture_project, "themes", "--update").exit_code == 0
+    assert "No theme lock" not in run(fixture_project, "check").stdout
 
 
 def test_with_a_theme_lock_entries_the_lock_does_not_know_see_the_theme_they_join(fixture_project: Path):
