@@ -385,6 +385,13 @@ def test_distinct_phrases_drop_parts_and_acronyms():
     assert distinct(["language model", "language", "lm", "protein folding"], 3) == ["language model", "protein folding"]
 
 
+def test_distinct_phrases_drop_a_plural_whose_stem_lost_its_e():
+    """The stems of 'sequence' and 'sequences' are 'sequence' and 'sequenc', of 'search space(s)' likewise."""
+    assert stem("sequences") == "sequenc" and stem("sequence") == "sequence"
+    assert distinct(["sequenc", "sequence", "search spac", "search space", "base"], 5) == ["sequenc", "search spac",
+                                                                                          "base"]
+
+
 def test_a_lock_keeps_every_existing_paper_in_its_theme_when_entries_arrive(fixture_project: Path):
     papers = papers_of(fixture_project)
     newcomer = "protein-language-models-learn-structure"

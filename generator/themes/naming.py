@@ -298,9 +298,11 @@ def within(form: tuple, other: tuple) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def phrase_forms(key: str) -> tuple[frozenset[str], str, tuple[str, str]]:
-    """What overlaps compares: the words (hyphens split), the phrase without a final 's', its acronyms."""
+    """What overlaps compares: the words (hyphens split; without a final 'e', as the stems of 'sequence' and
+    'sequences' differ by it), the phrase without a final 's', its acronyms."""
     initials = acronym(key)
-    return frozenset(key.replace("-", " ").split()), re.sub(r"s$", "", key), (initials, initials + "s")
+    words = frozenset(re.sub(r"e$", "", word) for word in key.replace("-", " ").split())
+    return words, re.sub(r"s$", "", key), (initials, initials + "s")
 
 
 def distinct(keys: Sequence[str], limit: int) -> list[str]:
