@@ -381,6 +381,22 @@ def test_a_lone_adverb_never_names_a_theme_nor_is_a_key_term():
     assert "replay buffers" in theme.terms, theme.terms
 
 
+def test_a_term_the_name_repeats_keeps_no_other_term_out():
+    """'memory' ranks first and, as a part of 'memory networks', kept it out of the theme's terms; the name's
+    'associative memory' then repeats 'memory', which leaves, and 'memory networks' takes its place."""
+    from generator.themes.naming import NAME_LIFT, Ranking, key_terms, named_terms
+
+    features = features_of(["Associative memory and memory networks recall.", "Memory networks and recall.",
+                             "Associative memory recall in memory."])
+    key = {features.key_text(k): k for k in range(features.phrases.shape[1])}
+    order = [key[" ".join(map(stem, text.split()))] for text in
+             ("memory", "associative memory", "memory networks", "recall")]
+    ranking = Ranking(np.array(order), dict(zip(order, [4.0, 3.0, 2.0, 1.0])), dict.fromkeys(order, NAME_LIFT), True)
+    assert features.display(key_terms(features, ranking)) == ["memory", "recall"]
+    chosen = named_terms(features, [order[1]], key_terms(features, ranking), ranking)
+    assert features.display(chosen) == ["associative memory", "memory networks", "recall"]
+
+
 def test_distinct_phrases_drop_parts_and_acronyms():
     assert distinct(["language model", "language", "lm", "protein folding"], 3) == ["language model", "protein folding"]
 

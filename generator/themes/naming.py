@@ -219,9 +219,7 @@ def named_terms(features: Features, name_keys: list[int], terms: list[int], rank
     """A theme's 3-6 key terms: the phrases of its name first, then its other terms that carry weight
     (read further down the ranking when the name's phrases repeat some of `terms`). Where the name's
     phrases would leave fewer than MIN_TERMS distinct terms (a small theme), its terms do not follow the name."""
-    chosen = distinct_keys(features, name_keys + terms, MAX_TERMS, {})
-    if len(chosen) < min(len(terms), MAX_TERMS):
-        chosen = distinct_keys(features, name_keys + own_first(ranking), MAX_TERMS, {})
+    chosen = distinct_keys(features, name_keys + own_first(ranking), MAX_TERMS, {})
     if len(chosen) < MIN_TERMS:
         chosen = max(chosen, terms[:MAX_TERMS], key=len)
     return weighty(chosen, ranking)
