@@ -57,13 +57,14 @@ MIN_REPEAT_SHARE = 0.15
 GENERIC_WORDS = frozenset("""
     recent current new novel previous existing various different wide broad large significant substantial extensive
     comprehensive empirical experimental practical real principled pivotal important key crucial good better best
-    strong promising effective simple general specific certain competitive comparable remarkable impressive
+    strong promising effective simple general certain competitive comparable remarkable impressive
+    multiple several many numerous
     proposed presented based state-of-the-art art
     year years way ways role state range variety number amount amounts result results performance evaluation
     evaluations experiment experiments study studies work works paper papers approach approaches method methods
     framework frameworks model models task tasks problem problems challenge challenges setting settings application
     applications insight insights field fields area areas improvement improvements gain gains research data
-    dataset datasets set sets
+    dataset datasets set sets evidence case cases difference differences phenomenon phenomena analysis analyses
     use used using achieve achieves achieved outperform outperforms outperformed improve improves improved show shows
     showed shown demonstrate demonstrates demonstrated propose proposes present presents introduce introduces
     introduced describe describes described provide provides provided obtain obtains obtained yield yields perform
