@@ -2,8 +2,8 @@
 
 Pure: takes papers, settings, the curator's themes and the lock, returns a Grouping. One stage per
 module: phrases (texts -> phrase counts), features (counts -> vectors), clustering (automatic
-themes, with communities: a graph's modularity communities), curation (declared or locked themes), naming (names and key terms), related (similar
-papers), layout (the map). Papers are sorted by id first, so the result never depends on the order
+themes; communities finds a graph's modularity communities for it), curation (declared or locked themes),
+naming (names and key terms), related (similar papers), layout (the map). Papers are sorted by id first, so the result never depends on the order
 they were listed in. Lists of SCALABLE_FROM papers or more take the scalable methods, in which no
 step grows faster than the number of papers.
 """
@@ -148,7 +148,8 @@ def sorted_step(papers: list[Paper], settings: ThemesSection, curated: Sequence[
         plan = locked_plan(ids, kept, texts, given)
     else:
         plan = automatic_plan(features, settings, scalable)
-    themes, term_keys = describe_themes(features, dangling or naming.dangling_marks(features), plan, ids)
+    themes, term_keys = describe_themes(features, naming.dangling_marks(features) if dangling is None else dangling,
+                                        plan, ids)
     placed = placements(features, plan, themes, term_keys, ids)
     coords = layout.layout(features, ids, plan.labels, settings.seed, scalable)
     return Grouping(themes, placed, related_papers(features, ids, related_found()), coords)
@@ -308,7 +309,8 @@ def related_pairs(features: Features, dangling: naming.Dangling | None, settings
     """The related papers of every paper with the key phrases they share (no names needed: a long list
     finds them on another core while this one forms and names the themes). The phrases that dangle are
     those names leave out (`dangling`, read here when None)."""
-    dangling = dangling or naming.dangling_marks(features)
+    if dangling is None:
+        dangling = naming.dangling_marks(features)
     found = neighbours_of_all(features, settings, scalable)
     n = len(found.index)
     shown = found.index >= 0

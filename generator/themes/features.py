@@ -164,9 +164,8 @@ class Texts:
         """Per phrase key: every word of it is one of GENERIC_WORDS, or it opens with one of GENERIC_OPENERS or ends
         in one of GENERIC_CLOSERS."""
         table = self.phrases
-        generic_stem = np.array([s in GENERIC_STEMS for s in table.stems] + [True])  # the last entry: no word (-1)
-        opener = np.array([s in OPENER_STEMS for s in table.stems] + [False])
-        closer = np.array([s in CLOSER_STEMS for s in table.stems] + [False])
+        generic_stem = flags_of(table.stems, GENERIC_STEMS, past_the_last=True)   # no word (-1) is no subject
+        opener, closer = flags_of(table.stems, OPENER_STEMS), flags_of(table.stems, CLOSER_STEMS)
         several = table.lengths > 1
         return generic_stem[table.key_stems].all(axis=1) | (several & (opener[table.key_stems[:, 0]]
                                                                        | closer[table.last_stems]))
@@ -195,10 +194,16 @@ class Texts:
         return word_casing(self)
 
 
+def flags_of(items: Sequence[str], wanted: frozenset[str], past_the_last: bool = False) -> np.ndarray:
+    """Per word (or stem) of the list, whether it is one of `wanted`, and one entry more for index -1 (a break in
+    the token stream, no word of a phrase key), `past_the_last`."""
+    return np.array([item in wanted for item in items] + [past_the_last], dtype=bool)
+
+
 def verb_words(tokens: Tokens) -> np.ndarray:
     """Per word of the list: whether its authors use it as a verb (see VERB_MARKERS)."""
     stream = tokens.stream
-    marker = np.array([word in VERB_MARKERS for word in tokens.words] + [False])   # the last entry: a break (-1)
+    marker = flags_of(tokens.words, VERB_MARKERS)
     used = stream >= 0
     after_marker = used & marker[np.r_[-1, stream[:-1]]]
     uses = np.bincount(stream[used], minlength=len(tokens.words))
@@ -242,7 +247,7 @@ def uses_before_determiners(tokens: Tokens, stream: np.ndarray,
     token stream), and how many of them the next word is a determiner (see DETERMINERS): a verb's object."""
     words = tokens.words
     candidate = np.r_[candidate, False]   # the last entries: a break (-1)
-    determiner = np.array([word in DETERMINERS for word in words] + [False])
+    determiner = flags_of(words, DETERMINERS)
     at = np.flatnonzero(candidate[stream[:-1]])
     uses = np.bincount(stream[at], minlength=len(words))
     return uses, np.bincount(stream[at], weights=determiner[stream[at + 1]], minlength=len(words))

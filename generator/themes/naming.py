@@ -14,7 +14,7 @@ import numpy as np
 from scipy import sparse
 
 from generator.schema import RESERVED_NAMES
-from generator.themes.features import OBJECT_SHARE, Features, stem, uses_before_determiners
+from generator.themes.features import OBJECT_SHARE, Features, flags_of, stem, uses_before_determiners
 from generator.themes.phrases import factorize
 
 NAME_PHRASES = 2
@@ -216,9 +216,9 @@ def phrases_in_name(name: str, keys: list[int], displays: list[str]) -> list[int
 
 
 def named_terms(features: Features, name_keys: list[int], terms: list[int], ranking: Ranking) -> list[int]:
-    """A theme's 3-6 key terms: the phrases of its name first, then its other terms that carry weight
-    (read further down the ranking when the name's phrases repeat some of `terms`). Where the name's
-    phrases would leave fewer than MIN_TERMS distinct terms (a small theme), its terms do not follow the name."""
+    """A theme's 3-6 key terms: the phrases of its name first, then the ranking's other phrases that carry weight,
+    distinct from those before them. Where the name's phrases would leave fewer than MIN_TERMS distinct terms (a
+    small theme), its `terms` (key_terms, made without the name) stand instead."""
     chosen = distinct_keys(features, name_keys + own_first(ranking), MAX_TERMS, {})
     if len(chosen) < MIN_TERMS:
         chosen = max(chosen, terms[:MAX_TERMS], key=len)
@@ -423,7 +423,7 @@ def predicative_words(features: Features) -> np.ndarray:
     texts = features.texts
     words = texts.tokens.words
     stream = texts.tokens.stream[:texts.prose_end]
-    marker = np.array([word in PREDICATIVE_MARKERS for word in words] + [False])   # the last entry: a break (-1)
+    marker = flags_of(words, PREDICATIVE_MARKERS)
     uses = np.bincount(stream[stream >= 0], minlength=len(words))
     after = stream[np.flatnonzero(marker[stream[:-1]]) + 1]
     marked = np.bincount(after[after >= 0], minlength=len(words))
