@@ -39,6 +39,12 @@ PIN_CHOICES = 5
 FOLDS = 10
 SUBSETS = 16
 SETTINGS = ThemesSection()
+EMBED = None  # --embeddings: the sentence encoder of the optional meaning view
+
+
+def grouped(papers, curated=(), lock=()):
+    """The theme step with the benchmark's settings (and model, if any)."""
+    return group_papers(papers, SETTINGS, curated, lock, EMBED)
 
 
 def load(project=REPO, curator_file=CURATOR_FILE):
@@ -67,7 +73,7 @@ def agreement(truth, grouping, ids):
 
 def automatic(papers, truth):
     started = time.perf_counter()
-    grouping = group_papers(papers, SETTINGS)
+    grouping = grouped(papers)
     seconds = time.perf_counter() - started
     nmi, ari = agreement(truth, grouping, sorted(truth))
     return nmi, ari, len(grouping.themes), seconds, grouping
@@ -82,7 +88,7 @@ def curated(papers, truth, themes, seed):
     pins = {pid for members in by_theme.values() for pid in rng.sample(members, min(2, len(members)))}
     pinned = [dataclasses.replace(p, theme=truth[p.id] if p.id in pins else None) for p in papers]
     present = [t for t in themes if t.slug in by_theme]
-    grouping = group_papers(pinned, SETTINGS, present)
+    grouping = grouped(pinned, present)
     unpinned = sorted(set(truth) - pins)
     return agreement(truth, grouping, sorted(truth))[0], agreement(truth, grouping, unpinned)[0]
 
@@ -96,7 +102,7 @@ def suggestions(papers, truth, themes, folds=FOLDS, seed=0):
     for fold in range(folds):
         held = {ids[j] for j in order[fold::folds]}
         pinned = [dataclasses.replace(p, theme=None if p.id in held else truth[p.id]) for p in papers]
-        grouping = group_papers(pinned, SETTINGS, present)
+        grouping = grouped(pinned, present)
         for pid in held:
             ranked = [slug for slug, _ in grouping.placements[pid].suggestions]
             first += ranked[0] == truth[pid]
@@ -173,15 +179,15 @@ def timings(papers, themes, truth, sizes):
     for size in sizes:
         listed = papers if size == len(papers) else perturbed(papers, size)
         started = time.perf_counter()
-        grouping = group_papers(listed, SETTINGS)
+        grouping = grouped(listed)
         auto_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        group_papers(listed, SETTINGS, lock=locked_themes(grouping))
+        grouped(listed, lock=locked_themes(grouping))
         locked_seconds = time.perf_counter() - started
         pinned = [dataclasses.replace(p, theme=truth.get(p.id.rsplit("-", 1)[0] if p.id not in truth else p.id))
                   if i % 10 == 0 else p for i, p in enumerate(listed)]
         started = time.perf_counter()
-        group_papers(pinned, SETTINGS, themes)
+        grouped(pinned, themes)
         curated_seconds = time.perf_counter() - started
         print(f"  {size:>6} papers: auto {auto_seconds:6.2f} s ({len(grouping.themes)} themes), "
               f"locked {locked_seconds:6.2f} s, curated {curated_seconds:6.2f} s", flush=True)
@@ -200,12 +206,12 @@ def stability(papers, trials=5):
         rng = random.Random(100 + trial)
         new = set(rng.sample([p.id for p in papers], max(1, round(len(papers) * 0.05 / 1.05))))
         old = [p for p in papers if p.id not in new]
-        before = group_papers(old, SETTINGS)
+        before = grouped(old)
         ids = [p.id for p in old]
-        plain.append(same_identity(before, group_papers(papers, SETTINGS), ids))
+        plain.append(same_identity(before, grouped(papers), ids))
         lock = locked_themes(before)
-        locked.append(same_identity(before, group_papers(papers, SETTINGS, lock=lock), ids))
-        updated.append(same_identity(before, align_with_lock(group_papers(papers, SETTINGS), lock), ids))
+        locked.append(same_identity(before, grouped(papers, lock=lock), ids))
+        updated.append(same_identity(before, align_with_lock(grouped(papers), lock), ids))
     print(f"  no lock file (re-clustered):             {np.mean(plain):.3f} (min {min(plain):.3f})")
     print(f"  with lock file (build):                  {np.mean(locked):.3f} (min {min(locked):.3f})")
     print(f"  after `themes --update` (re-clustered, matched to the lock): {np.mean(updated):.3f} "
@@ -222,8 +228,8 @@ def new_entries_in_a_lock(papers, truth, folds=FOLDS):
     right = counted = 0
     for fold in range(folds):
         held = {ids[j] for j in order[fold::folds]}
-        lock = locked_themes(group_papers([p for p in papers if p.id not in held], SETTINGS))
-        home = {pid: placement.theme for pid, placement in group_papers(papers, SETTINGS, lock=lock).placements.items()}
+        lock = locked_themes(grouped([p for p in papers if p.id not in held]))
+        home = {pid: placement.theme for pid, placement in grouped(papers, lock=lock).placements.items()}
         locked_of: dict[str, dict[str, int]] = {}   # curator theme -> locked theme -> its papers there
         for other in ids:
             if other not in held:
@@ -256,10 +262,10 @@ def lock_placement(papers, truth, quick):
 
 
 def determinism(papers):
-    reference = grouping_json(group_papers(papers, SETTINGS))
+    reference = grouping_json(grouped(papers))
     shuffled = list(papers)
     random.Random(7).shuffle(shuffled)
-    same = grouping_json(group_papers(shuffled, SETTINGS)) == reference
+    same = grouping_json(grouped(shuffled)) == reference
     print(f"\nSame themes, names and order for a shuffled listing: {same}")
 
 
@@ -290,6 +296,8 @@ def arguments():
     parser.add_argument("--big", action="store_true", help="also time 10,000 papers")
     parser.add_argument("--project", type=Path, default=REPO, help="the list to measure (default: the shipped one)")
     parser.add_argument("--curator", type=Path, default=CURATOR_FILE, help="the curator's grouping of that list")
+    parser.add_argument("--embeddings", type=Path, help="a sentence-embedding model folder: measure the optional "
+                        "meaning view (times only the list itself, its vectors cached)")
     return parser.parse_args()
 
 
@@ -299,6 +307,8 @@ def main():
         print(f"skipped: {options.curator} not found")
         return
     papers, themes, truth = load(options.project, options.curator)
+    if options.embeddings:
+        use_embeddings(options.embeddings, papers, themes)
     print(f"{len(papers)} papers of {options.project}, {len(themes)} curator themes from {options.curator}")
     grouping = quality(papers, truth, themes, options.quick)
     names(grouping, truth, themes)
@@ -307,7 +317,24 @@ def main():
     stability(papers, trials=2 if options.quick else 5)
     lock_placement(papers, truth, options.quick)
     sizes = [len(papers), 1000, SCALABLE_FROM - 1, SCALABLE_FROM, 5000] + ([10000] if options.big else [])
-    timings(papers, themes, truth, sizes[:1] if options.quick else sizes)
+    timings(papers, themes, truth, sizes[:1] if options.quick or options.embeddings else sizes)
+
+
+def use_embeddings(folder, papers, themes):
+    """Measure with the meaning view: encode the list's texts once (timed), then every run reads the cache."""
+    global EMBED
+    import tempfile
+    from generator.embeddings import CachedEncoder, model_problems, paper_text, theme_text
+    problems = model_problems(folder)
+    if problems:
+        sys.exit("\n".join(problems))
+    EMBED = CachedEncoder(folder, Path(tempfile.mkdtemp(prefix="readinglist-bench-")))
+    texts = [paper_text(p.title, p.abstract) for p in papers] + [theme_text(t.name, t.description) for t in themes]
+    started = time.perf_counter()
+    EMBED(texts)
+    seconds = time.perf_counter() - started
+    print(f"meaning view: {folder}; {len(texts)} texts encoded in {seconds:.1f} s on every core "
+          f"({1000 * seconds / len(texts):.0f} ms a text), then read from the cache")
 
 
 if __name__ == "__main__":

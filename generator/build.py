@@ -20,15 +20,22 @@ from generator.project import Project
 from generator.memo import PreviewMemo
 from generator.render import Renderer
 from generator.themelock import read_lock
+from generator.embeddings import Embed, encoder_for
 from generator.themes import Grouping, group_papers
 
 FALLBACK_DATE = dt.date(2000, 1, 1)
 
 
-def group(catalog: Catalog, project: Project | None = None) -> Grouping:
-    """The theme step on a loaded catalog; given the project, its theme lock (if any) keeps themes stable."""
-    lock = read_lock(project) if project is not None else ()
-    return group_papers(catalog.papers, catalog.config.themes, catalog.curated, lock)
+def group(catalog: Catalog, project: Project, locked: bool = True) -> Grouping:
+    """The theme step on a loaded catalog; the project's theme lock (if any, and unless not `locked`) keeps
+    themes stable, and its embedding model (if the config names one) adds the meaning view."""
+    lock = read_lock(project) if locked else ()
+    return group_papers(catalog.papers, catalog.config.themes, catalog.curated, lock, embedder(project, catalog))
+
+
+def embedder(project: Project, catalog: Catalog) -> Embed | None:
+    """The sentence encoder the site config asks for, caching its vectors in the project's build folder."""
+    return encoder_for(project.root, catalog.config.themes.embeddings, project.cache_dir)
 
 
 def generated_files(project: Project, catalog: Catalog, grouping: Grouping,

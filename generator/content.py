@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from generator import checks
+from generator import checks, embeddings
 from generator.collector import no_cycle_collection
 from generator.errors import ContentError, Problem
 from generator.memo import RoundMemo
@@ -377,7 +377,19 @@ def load_config(project: Project) -> tuple[SiteConfig, list[Problem]]:
     text, problems = read_text(project.config_file, rel)
     if text is None:
         return SiteConfig(), problems
-    return config_from_yaml(text, rel)
+    config, problems = config_from_yaml(text, rel)
+    return config, problems + embedding_model_problems(project, config, text, rel)
+
+
+def embedding_model_problems(project: Project, config: SiteConfig, text: str, rel: str) -> list[Problem]:
+    """A model folder named in site_config.yml must hold a model this tool can run (and its libraries)."""
+    setting = config.themes.embeddings
+    if not setting:
+        return []
+    doc, _ = parse_yaml(text, rel)
+    line = doc.lines.get("themes.embeddings") if doc is not None else None
+    return [Problem(rel, line, "themes.embeddings", message)
+            for message in embeddings.model_problems(embeddings.model_folder(project.root, setting))]
 
 
 def load_vocabulary(project: Project) -> tuple[list[VocabularyTag], list[Problem]]:

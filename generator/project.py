@@ -38,6 +38,11 @@ class Project:
         return self.build_dir / "docs"
 
     @property
+    def cache_dir(self) -> Path:
+        """What builds keep for the next one (sentence embeddings by text)."""
+        return self.build_dir / "cache"
+
+    @property
     def mkdocs_file(self) -> Path:
         return self.build_dir / "mkdocs.yml"
 

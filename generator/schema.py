@@ -292,6 +292,7 @@ KINDS: dict[str, Kind] = {
     "int": Kind(check_int, {"type": "integer"}),
     "related": Kind(check_related, {"type": "integer", "minimum": 0, "maximum": MAX_RELATED}),
     "bool": Kind(check_bool, {"type": "boolean"}),
+    "folder": Kind(check_text, _TEXT),
 }
 
 
@@ -370,6 +371,9 @@ class ThemesSection:
     count: int | str = declared("count", "Number of automatic themes, or 'auto' to choose it.", default="auto")
     seed: int = declared("int", "Random seed of the clustering, for repeatable themes.", default=0)
     related: int = declared("related", f"How many related papers each paper page shows (0-{MAX_RELATED}).", default=5)
+    embeddings: str | None = declared(
+        "folder", "Folder of a sentence-embedding model that adds a meaning view to the themes (optional; "
+        "needs pip install 'readinglist[embeddings]', and `make model` fetches one).")
 
 
 @dataclass(frozen=True)

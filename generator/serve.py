@@ -10,7 +10,7 @@ import jinja2
 import jinja2.bccache
 import yaml
 
-from generator.build import generate, generated_files
+from generator.build import embedder, generate, generated_files
 from generator.content import Catalog, load_catalog
 from generator.errors import ContentError
 from generator.exports import bibtex_entries
@@ -65,7 +65,8 @@ def regenerate(project: Project, preview: Preview) -> list | None:
             grouping = preview.full[2]
             files = {**preview.files, **edited_pages(project, catalog, grouping, edited, preview.memo)}
         else:
-            grouping = group_papers(catalog.papers, catalog.config.themes, catalog.curated, lock)
+            grouping = group_papers(catalog.papers, catalog.config.themes, catalog.curated, lock,
+                                    embedder(project, catalog))
             files = generated_files(project, catalog, grouping, preview.memo)
             preview.full = (catalog, lock, grouping)
             preview.memo.pages.next_round()  # a quick update keeps every page for the full one

@@ -16,6 +16,7 @@ from typing import NamedTuple, Sequence
 from threadpoolctl import threadpool_limits
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 from generator.collector import no_cycle_collection
@@ -23,7 +24,8 @@ from generator.parallel import in_background
 from generator.schema import CuratedTheme, Paper, ThemesSection
 from generator.themes import clustering, curation, layout, naming, related
 from generator.themes.phrases import factorize
-from generator.themes.features import Features, Texts, declared_views, read_texts, vectorize
+from generator.embeddings import Embed, paper_text, theme_text
+from generator.themes.features import Features, Meaning, declared_views, read_texts, vectorize
 
 __all__ = ["SCALABLE_FROM", "Grouping", "LockedTheme", "Placement", "Related", "Theme", "align_with_lock",
            "group_papers", "grouping_json", "locked_themes", "theme_step"]
@@ -113,39 +115,45 @@ class Plan:
 
 
 def group_papers(papers: Sequence[Paper], settings: ThemesSection, curated: Sequence[CuratedTheme] = (),
-                 lock: Sequence[LockedTheme] = ()) -> Grouping:
-    """The theme step: features, themes (curated, locked or automatic), names, suggestions, related papers."""
-    return theme_step(papers, settings, curated, lock)
+                 lock: Sequence[LockedTheme] = (), embed: Embed | None = None) -> Grouping:
+    """The theme step: features, themes (curated, locked or automatic), names, suggestions, related papers.
+
+    With `embed` (texts to unit vectors, see generator.embeddings) the papers' sentence embeddings join
+    the similarity of papers and the assignment into declared themes.
+    """
+    return theme_step(papers, settings, curated, lock, embed=embed)
 
 
 def theme_step(papers: Sequence[Paper], settings: ThemesSection, curated: Sequence[CuratedTheme] = (),
-             lock: Sequence[LockedTheme] = (), scalable_from: int = SCALABLE_FROM) -> Grouping:
+             lock: Sequence[LockedTheme] = (), scalable_from: int = SCALABLE_FROM,
+             embed: Embed | None = None) -> Grouping:
     """group_papers, with the list size from which the scalable methods are used as a parameter."""
     # one thread: the same sums in the same order on every machine (and no oversubscribed cores); no cycle
     # collection: the step makes hardly any reference cycles (8 objects at 10,000 papers) and its passes
     # cost about 3% of it
     with threadpool_limits(limits=1), no_cycle_collection():
-        return sorted_step(sorted(papers, key=lambda p: p.id), settings, curated, lock, len(papers) >= scalable_from)
+        return sorted_step(sorted(papers, key=lambda p: p.id), settings, curated, lock, len(papers) >= scalable_from,
+                           embed)
 
 
 def sorted_step(papers: list[Paper], settings: ThemesSection, curated: Sequence[CuratedTheme],
-            lock: Sequence[LockedTheme], scalable: bool) -> Grouping:
+            lock: Sequence[LockedTheme], scalable: bool, embed: Embed | None = None) -> Grouping:
     """The theme step on papers sorted by id."""
     ids = [p.id for p in papers]
     kept = kept_lock(ids, lock) if not curated else ()
     given = (tuple((t.slug, t.name, t.description or "") for t in curated) if curated
              else tuple((t.slug, t.name, "") for t in kept))
     texts = read_texts(papers, [declared_text(name, description) for _, name, description in given])
-    features = vectorize(texts, scalable)
+    features = vectorize(texts, scalable, meaning_of(papers, embed))
     # Related papers need only the features: on long lists they and the phrases they share are found on
     # another core meanwhile, which reads the dangling marks names read for itself.
     dangling = None if scalable else naming.dangling_marks(features)
     find_related = partial(related_pairs, features, dangling, settings, scalable)
     related_found = in_background(find_related) if scalable else find_related
     if curated:
-        plan = curated_plan(papers, curated, texts, given)
+        plan = curated_plan(papers, curated, features, given)
     elif kept:
-        plan = locked_plan(ids, kept, texts, given)
+        plan = locked_plan(ids, kept, features, given)
     else:
         plan = automatic_plan(features, settings, scalable)
     themes, term_keys = describe_themes(features, naming.dangling_marks(features) if dangling is None else dangling,
@@ -172,6 +180,17 @@ def declared_text(name: str, description: str) -> str:
     return f"{name} . {name} . {description}"
 
 
+def meaning_of(papers: Sequence[Paper], embed: Embed | None) -> Meaning | None:
+    """The papers' sentence embeddings, when the site has a model."""
+    return Meaning.of(embed([paper_text(p.title, p.abstract) for p in papers]), embed) if embed else None
+
+
+def meaning_view(meaning: Meaning, given: tuple[tuple[str, str, str], ...]) -> curation.View:
+    """The declared themes seen in the meaning view: the papers' embeddings and those of the themes' texts."""
+    themes = meaning.placed([theme_text(name, description) for _, name, description in given])
+    return curation.View(sparse.csr_matrix(meaning.papers), themes)
+
+
 def automatic_plan(features: Features, settings: ThemesSection, scalable: bool = False) -> Plan:
     """Themes found by clustering; suggestions score each paper against every theme."""
     none = np.full(features.tfidf.shape[0], -1)
@@ -187,32 +206,34 @@ def automatic_plan(features: Features, settings: ThemesSection, scalable: bool =
     return Plan(labels, scores, none, ())
 
 
-def curated_plan(papers: Sequence[Paper], curated: Sequence[CuratedTheme], texts: Texts,
+def curated_plan(papers: Sequence[Paper], curated: Sequence[CuratedTheme], features: Features,
                  given: tuple[tuple[str, str, str], ...]) -> Plan:
     """The curator's themes (`given` as slug, name, description): pins stay, the rest join the theme they
     fit best."""
     slugs = [t.slug for t in curated]
     pinned = np.array([slugs.index(p.theme) if p.theme in slugs else -1 for p in papers])
-    plan = declared_plan(texts, pinned, given, choose_prior=True)
+    plan = declared_plan(features, pinned, given, choose_prior=True)
     return Plan(plan.labels, plan.scores, plan.pinned, plan.given, curated=True)
 
 
-def locked_plan(ids: list[str], kept: Sequence[LockedTheme], texts: Texts,
+def locked_plan(ids: list[str], kept: Sequence[LockedTheme], features: Features,
                 given: tuple[tuple[str, str, str], ...]) -> Plan:
     """The lock file's themes (`given` as slug, name, ""): papers it lists keep their theme, new papers join
     the closest one (its locked papers set the theme offsets, as pins do)."""
     home = {pid: k for k, t in enumerate(kept) for pid in t.papers}
     pinned = np.array([home.get(pid, -1) for pid in ids])
-    plan = declared_plan(texts, pinned, given, choose_prior=False)
+    plan = declared_plan(features, pinned, given, choose_prior=False)
     # a locked paper is not a curator's pin: it is shown as placed by the model
     return Plan(plan.labels, plan.scores, np.full(len(ids), -1), plan.given)
 
 
-def declared_plan(texts: Texts, pinned: np.ndarray, given: tuple[tuple[str, str, str], ...],
+def declared_plan(features: Features, pinned: np.ndarray, given: tuple[tuple[str, str, str], ...],
                   choose_prior: bool) -> Plan:
     """Assignment into known themes, described by their name and description text (the weight of that text
     read from the pins when `choose_prior`; each theme's offset read from them in any case)."""
-    views = declared_views(texts, [declared_text(name, description) for _, name, description in given])
+    views = declared_views(features.texts, [declared_text(name, description) for _, name, description in given])
+    if features.meaning is not None:
+        views.append(meaning_view(features.meaning, given))
     labels, _, scores = curation.assign(views, pinned, len(given), choose_prior)
     return Plan(labels, scores, pinned, given)
 

@@ -10,7 +10,7 @@ import functools
 import re
 from functools import cached_property
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -36,6 +36,9 @@ PART_SEPARATOR = " . "
 LATENT_DIMENSIONS = 50
 # Cosine similarity used for graphs: this share from the latent (LSA) view, the rest from TF-IDF.
 LATENT_SHARE = 0.5
+# With a sentence-embedding model (site_config.yml themes.embeddings), the share of its cosine in the similarity
+# of two papers; the words' blend above keeps the rest (see benchmarks/README.md, "Sentence embeddings").
+MEANING_SHARE = 0.3
 # A term must occur in two papers, and in at most half of them, once the list has this many papers.
 MIN_PAPERS_FOR_DF_LIMITS = 20
 # A phrase of several words is a term when its words mostly stand together: its uses are at least this
@@ -291,6 +294,25 @@ def read_texts(papers: Sequence[Paper], extra: Sequence[str] = ()) -> Texts:
 
 
 @dataclass(frozen=True)
+class Meaning:
+    """Sentence embeddings of the papers, centred on their mean: what the papers share cancels out, so the
+    cosines spread like the word views' (raw embeddings of one field's abstracts are all alike)."""
+
+    papers: np.ndarray                # n x d, rows centred and L2-normalised
+    mean: np.ndarray                  # the papers' mean embedding
+    embed: Callable[[Sequence[str]], np.ndarray]
+
+    @classmethod
+    def of(cls, vectors: np.ndarray, embed: Callable[[Sequence[str]], np.ndarray]) -> "Meaning":
+        mean = vectors.mean(axis=0)
+        return cls(normalize(vectors - mean), mean, embed)
+
+    def placed(self, texts: Sequence[str]) -> np.ndarray:
+        """Other texts (the themes') in the papers' centred space, as unit rows."""
+        return normalize(self.embed(texts) - self.mean)
+
+
+@dataclass(frozen=True)
 class Features:
     """The vectors of a list: TF-IDF rows, a latent view, and the phrase tables used for names."""
 
@@ -300,6 +322,7 @@ class Features:
     titles: sparse.csr_matrix         # n x keys, 1 where its title has it
     frequency: np.ndarray             # papers using each key (title or abstract)
     texts: Texts
+    meaning: Meaning | None = None    # sentence embeddings, when the site has a model
     names: dict = field(default_factory=dict, compare=False)   # display form of each key asked for so far
 
     def key_text(self, key: int) -> str:
@@ -339,14 +362,14 @@ def tfidf_model(counts: sparse.csr_matrix, count: int, order) -> tuple[sparse.cs
     return model.fit_transform(matrix).tocsr(), kept
 
 
-def vectorize(texts: Texts, scalable: bool = False) -> Features:
-    """All features of a list from its texts (read_texts), papers in their order there."""
+def vectorize(texts: Texts, scalable: bool = False, meaning: Meaning | None = None) -> Features:
+    """All features of a list from its texts (read_texts), papers in their order there (and in `meaning`'s)."""
     tfidf, _ = tfidf_model(texts.papers(), texts.count, texts.phrases.order)
     # 0/1 tables as int8: they are copied row by row for every related pair
     titles = (texts.rows(0) > 0).astype(np.int8).tocsr()
     own = ((texts.rows(0) + texts.rows(1)) > 0).astype(np.int8).tocsr()
     latent = sampled_latent_view(tfidf) if scalable else latent_view(tfidf)
-    return Features(tfidf, latent, own, titles, np.bincount(own.indices, minlength=own.shape[1]), texts)
+    return Features(tfidf, latent, own, titles, np.bincount(own.indices, minlength=own.shape[1]), texts, meaning)
 
 
 def latent_view(tfidf: sparse.csr_matrix) -> np.ndarray:
@@ -538,10 +561,18 @@ def inner_forms(original: bytes, words: np.ndarray, starts: np.ndarray, ends: np
 
 
 def similarity_rows(features: Features, rows: slice) -> np.ndarray:
-    """Blended cosine similarity of some papers to all: TF-IDF and latent views averaged."""
+    """Blended cosine similarity of some papers to all: TF-IDF and latent views averaged (and the meaning view
+    mixed in, when there is one)."""
     direct = (features.tfidf[rows] @ features.tfidf.T).toarray()
     latent = features.latent[rows] @ features.latent.T
-    return (1.0 - LATENT_SHARE) * direct + LATENT_SHARE * latent
+    meaning = None if features.meaning is None else features.meaning.papers[rows] @ features.meaning.papers.T
+    return blended(direct, latent, meaning)
+
+
+def blended(direct: np.ndarray, latent: np.ndarray, meaning: np.ndarray | None) -> np.ndarray:
+    """The similarity of papers from their cosines in each view."""
+    words = (1.0 - LATENT_SHARE) * direct + LATENT_SHARE * latent
+    return words if meaning is None else (1.0 - MEANING_SHARE) * words + MEANING_SHARE * meaning
 
 
 GENERIC_STEMS = frozenset(stem(word) for word in GENERIC_WORDS)

@@ -9,7 +9,7 @@ from scipy import sparse
 from sklearn.preprocessing import normalize
 
 from generator.themes.clustering import BLOCK_ROWS, mini_batch_kmeans
-from generator.themes.features import LATENT_SHARE, Features, similarity_rows
+from generator.themes.features import Features, blended, similarity_rows
 from generator.themes.naming import Dangling, alphabetical_rank, distinct_keys
 
 SHARED_TERMS = 3
@@ -71,7 +71,9 @@ def nearest_scalable(features: Features, limit: int, seed: int) -> Neighbours:
     rows = np.repeat(np.arange(n)[:, None], take, axis=1)
     direct = pair_dots(features.tfidf, rows.ravel(), candidates.ravel()).reshape(rows.shape)
     latent = np.einsum("ij,ikj->ik", features.latent, features.latent[candidates])
-    scores = (1.0 - LATENT_SHARE) * direct + LATENT_SHARE * latent
+    meaning = (None if features.meaning is None
+               else np.einsum("ij,ikj->ik", features.meaning.papers, features.meaning.papers[candidates]))
+    scores = blended(direct, latent, meaning)
     # best first, ties by index (as nearest() does)
     order = np.lexsort((candidates, -scores), axis=1)[:, :limit]
     return similar_only(np.take_along_axis(candidates, order, axis=1), np.take_along_axis(scores, order, axis=1))
