@@ -389,7 +389,7 @@ def embedding_model_problems(project: Project, config: SiteConfig, text: str, re
     doc, _ = parse_yaml(text, rel)
     line = doc.lines.get("themes.embeddings") if doc is not None else None
     return [Problem(rel, line, "themes.embeddings", message)
-            for message in embeddings.model_problems(embeddings.model_folder(project.root, setting))]
+            for message in embeddings.model_problems(embeddings.model_folder(project.root, setting), setting)]
 
 
 def load_vocabulary(project: Project) -> tuple[list[VocabularyTag], list[Problem]]:

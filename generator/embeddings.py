@@ -26,6 +26,7 @@ import numpy as np
 from scipy.special import erf
 from threadpoolctl import threadpool_limits
 
+from generator.errors import ReadingListError
 from generator.parallel import parallel_map
 
 MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json")
@@ -63,14 +64,17 @@ def cached_encoder(folder: Path, cache_dir: Path) -> "CachedEncoder":
     return CachedEncoder(folder, cache_dir)
 
 
-def model_problems(folder: Path) -> list[str]:
-    """What keeps `folder` from serving as the embedding model (empty when it can)."""
+def model_problems(folder: Path, shown: str | None = None) -> list[str]:
+    """What keeps `folder` (written `shown` in the config) from serving as the embedding model (empty when it
+    can)."""
+    shown = str(folder) if shown is None else shown
     if not folder.is_dir():
         return [f"expected a folder holding a sentence-transformers model ({', '.join(MODEL_FILES)}); "
-                f"'{folder}' is not a folder (`make model` fetches all-MiniLM-L6-v2 into .cache/models/)"]
+                f"'{shown}' is not a folder (readinglist's `make model` fetches all-MiniLM-L6-v2 into "
+                ".cache/models/)"]
     missing = [name for name in MODEL_FILES if not (folder / name).is_file()]
     if missing:
-        return [f"expected {', '.join(MODEL_FILES)} in '{folder}'; missing: {', '.join(missing)}"]
+        return [f"expected {', '.join(MODEL_FILES)} in '{shown}'; missing: {', '.join(missing)}"]
     problems = []
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
@@ -104,18 +108,32 @@ class Encoder:
 
     @classmethod
     def load(cls, folder: Path) -> "Encoder":
+        """The model of a folder that passed model_problems; a file it cannot use stops the build with the reason."""
+        try:
+            return cls.read(folder)
+        except Exception as error:  # safetensors and tokenizers raise their own kinds; all mean the same here
+            raise ReadingListError(f"themes.embeddings: the model in '{folder}' cannot be used: "
+                                   f"{type(error).__name__}: {error}") from None
+
+    @classmethod
+    def read(cls, folder: Path) -> "Encoder":
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         weights = {name.removeprefix("bert."): value.astype(np.float32)
                    for name, value in load_file(str(folder / "model.safetensors")).items()}
+        layers = int(config["num_hidden_layers"])
+        absent = [name for name in ("embeddings.word_embeddings.weight", f"encoder.layer.{layers - 1}.output.dense.weight")
+                  if name not in weights]
+        if absent:
+            raise KeyError(f"no weight named {', '.join(absent)} (a BERT model's)")
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         tokenizer.no_padding()  # the file may ask for padding: padded tokens would join the mean
         longest = read_json(folder / "sentence_bert_config.json").get("max_seq_length", DEFAULT_MAX_TOKENS)
         tokenizer.enable_truncation(min(int(longest), int(config.get("max_position_embeddings", 512))))
         return cls(weights, tokenizer, int(config["num_attention_heads"]), float(config.get("layer_norm_eps", 1e-12)),
-                   int(config["num_hidden_layers"]))
+                   layers)
 
     def encode(self, text: str) -> np.ndarray:
         """The unit vector of one text."""

@@ -98,6 +98,20 @@ def test_a_missing_model_is_a_config_problem_with_its_line(tmp_path: Path):
     assert not (root / "site").exists()
 
 
+def test_a_model_that_cannot_be_read_stops_the_build_without_a_traceback(tmp_path: Path):
+    folder = write_model(tmp_path / "broken", {"model_type": "bert", "num_hidden_layers": 6,
+                                                "num_attention_heads": 12})
+    (folder / "model.safetensors").write_bytes(b"\x10" * 64)
+    root = make_project(tmp_path / "p", files={"site_config.yml": f"themes:\n  embeddings: {folder}\n"})
+    (root / "site").mkdir()
+    (root / "site" / "index.html").write_text("the previous site")
+    result = run(root, "build")
+    assert result.exit_code == 1
+    assert f"themes.embeddings: the model in '{folder}' cannot be used: SafetensorError" in result.output
+    assert "Traceback" not in result.output
+    assert (root / "site" / "index.html").read_text() == "the previous site"
+
+
 # A stand-in encoder: a text's vector says which topic word it holds; the strangers' made-up words ('lorem',
 # 'quia') mean what the test says: a topic, or only each other.
 TOPICS = ("graph", "protein", "strangers")
