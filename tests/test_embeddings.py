@@ -17,7 +17,7 @@ import pytest
 from generator.embeddings import CachedEncoder, Encoder, model_problems, paper_text, theme_text
 from generator.project import Project
 from generator.schema import CuratedTheme, Paper, ThemesSection
-from generator.themes import group_papers
+from generator.themes import group_papers, theme_step
 from project_support import ENTRIES, make_project, run
 
 REPO = Path(__file__).resolve().parent.parent
@@ -164,6 +164,21 @@ def test_related_papers_read_the_meaning_view():
     with_meaning = group_papers(unplugged, SETTINGS, embed=stand_in("strangers"))
     assert "twin" not in [related.id for related in without.related["stranger"]]
     assert with_meaning.related["stranger"][0].id == "twin"
+
+
+def test_long_lists_are_clustered_in_the_meaning_view_too():
+    """On the scalable path (forced here) k-means reads the meaning view beside the latent one: papers that
+    share no word at all still split by what their embeddings say."""
+    words = iter(f"w{k:03d}x" for k in range(10_000))
+    papers = [paper(f"p{k:02d}", f"{next(words)} {next(words)}", " ".join(next(words) for _ in range(8)) +
+                    (f" odd{k}" if k % 2 else f" even{k}")) for k in range(40)]
+
+    def embed(texts):  # every word is the paper's own: only this tells odd from even
+        return np.array([[1.0, 0.1] if " odd" in text else [0.1, 1.0] for text in texts]) / np.hypot(1.0, 0.1)
+    grouping = theme_step(papers, ThemesSection(count=2), scalable_from=0, embed=embed)
+    sides = {frozenset(theme.papers) for theme in grouping.themes}
+    assert sides == {frozenset(p.id for k, p in enumerate(papers) if k % 2),
+                     frozenset(p.id for k, p in enumerate(papers) if not k % 2)}
 
 
 def test_embedding_texts():

@@ -2,8 +2,9 @@
 
 Short lists: the number of themes read from the eigenvalues of the kNN graph, the themes the modularity
 communities of a wider kNN graph (communities.py; spectral k-means when no resolution splits it so finely).
-Long lists (see SCALABLE_FROM in the package): mini-batch k-means on the latent (LSA) view, the
-number of themes from the list's size; nothing there grows faster than the number of papers.
+Long lists (see SCALABLE_FROM in the package): mini-batch k-means on the latent (LSA) view (joined by the
+meaning view when the site has a sentence-embedding model), the number of themes from the list's size;
+nothing there grows faster than the number of papers.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.preprocessing import normalize
 
 from generator.themes.communities import communities
-from generator.themes.features import Features, similarity_rows
+from generator.themes.features import MEANING_SHARE, Features, similarity_rows
 
 BLOCK_ROWS = 512
 # Neighbours kept per paper, as a share of the expected theme size sqrt(n): enough to join a theme's
@@ -163,14 +164,23 @@ def cluster_scalable(features: Features, count: int | str, seed: int) -> tuple[n
     """
     n = features.tfidf.shape[0]
     count = scalable_count(n) if count == "auto" else max(1, min(int(count), n))
-    centres = normalize(mini_batch_kmeans(features.latent, count, seed, SCALABLE_RESTARTS).cluster_centers_)
-    scores = features.latent @ centres.T
+    points = scalable_points(features)
+    centres = normalize(mini_batch_kmeans(points, count, seed, SCALABLE_RESTARTS).cluster_centers_)
+    scores = points @ centres.T
     labels = np.argmax(scores, axis=1)
     _, first = np.unique(labels, return_index=True)
     used = labels[np.sort(first)]           # themes that kept a paper, in order of their first paper
     position = np.full(count, -1)
     position[used] = np.arange(len(used))
     return position[labels], scores[:, used]
+
+
+def scalable_points(features: Features) -> np.ndarray:
+    """The points long lists are clustered as: the latent view, joined by the meaning view when there is one,
+    each scaled so that the cosine of two points is the blend of their cosines (MEANING_SHARE)."""
+    if features.meaning is None:
+        return features.latent
+    return np.hstack([np.sqrt(1.0 - MEANING_SHARE) * features.latent, np.sqrt(MEANING_SHARE) * features.meaning.papers])
 
 
 def cluster(features: Features, count: int | str, seed: int) -> np.ndarray:
