@@ -28,12 +28,15 @@ from threadpoolctl import threadpool_limits
 
 from generator.errors import ReadingListError
 from generator.parallel import parallel_map
+from generator.progress import progress
 
 MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json")
 EXTRA_HINT = "pip install 'readinglist[embeddings]'"
 # Encoding a text takes tens of milliseconds: from a few texts on, both cores share the work.
 PARALLEL_FROM = 16
 DEFAULT_MAX_TOKENS = 256
+# A bar on a terminal from this many texts to encode (a few seconds of work).
+SHOW_BAR_FROM = 50
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
@@ -212,7 +215,9 @@ class CachedEncoder:
         def encode(text: str) -> np.ndarray:
             with threadpool_limits(limits=1):
                 return encoder.encode(text)
-        return [vector for batch in parallel_map(encode, texts, from_items=PARALLEL_FROM) for vector in batch]
+        batches = parallel_map(encode, texts, from_items=PARALLEL_FROM)
+        return [vector for batch in progress(batches, len(texts), "Encoding papers", SHOW_BAR_FROM, " texts")
+                for vector in batch]
 
     def read_cache(self) -> dict[str, np.ndarray]:
         try:

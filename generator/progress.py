@@ -17,19 +17,21 @@ def watched() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def wanted(total: int) -> bool:
+def wanted(total: int, show_from: int = SHOW_FROM) -> bool:
     """Bars only for long stages, when someone watches a terminal, and never in CI."""
-    return total >= SHOW_FROM and watched()
+    return total >= show_from and watched()
 
 
-def progress(batches: Iterable[list[T]], total: int, label: str) -> Iterator[list[T]]:
-    """The batches as they come, with a bar on stderr counting their items when `wanted`."""
-    if not wanted(total):
+def progress(batches: Iterable[list[T]], total: int, label: str, show_from: int = SHOW_FROM,
+             unit: str = " pages") -> Iterator[list[T]]:
+    """The batches as they come, with a bar on stderr counting their items when `wanted` (from `show_from`
+    items: a stage whose items are slower than pages shows its bar sooner)."""
+    if not wanted(total, show_from):
         yield from batches
         return
     from tqdm import tqdm
 
-    with tqdm(total=total, desc=label, unit=" pages", leave=False, file=sys.stderr) as bar:
+    with tqdm(total=total, desc=label, unit=unit, leave=False, file=sys.stderr) as bar:
         for batch in batches:
             bar.update(len(batch))
             yield batch
