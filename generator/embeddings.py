@@ -41,9 +41,9 @@ SHOW_BAR_FROM = 50
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 
-def paper_text(title: str, abstract: str) -> str:
-    """The text a paper is embedded from."""
-    return f"{title}. {abstract}"
+def paper_text(title: str, abstract: str | None) -> str:
+    """The text a paper is embedded from (its title alone when it has no abstract)."""
+    return f"{title}. {abstract}" if abstract else title
 
 
 def theme_text(name: str, description: str) -> str:

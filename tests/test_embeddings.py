@@ -183,6 +183,7 @@ def test_long_lists_are_clustered_in_the_meaning_view_too():
 
 def test_embedding_texts():
     assert paper_text("Title", "Abstract.") == "Title. Abstract."
+    assert paper_text("Title", None) == "Title"
     assert theme_text("Graph learning", "") == "Graph learning"
     assert theme_text("Graph learning", "Networks on graphs.") == "Graph learning. Networks on graphs."
 
