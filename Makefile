@@ -9,10 +9,10 @@ STAMP := $(VENV)/.installed
 site: $(STAMP) configured-model
 	$(BIN)/readinglist build
 
-serve: $(STAMP)
+serve: $(STAMP) configured-model
 	$(BIN)/readinglist serve
 
-check: $(STAMP)
+check: $(STAMP) configured-model
 	$(BIN)/readinglist check
 
 # Speed, size and theme-quality figures (printed, never asserted).
