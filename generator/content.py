@@ -187,8 +187,9 @@ def vocabulary_from_yaml(text: str, rel: str) -> tuple[list[VocabularyTag], list
     return tags, problems
 
 
-def config_from_yaml(text: str, rel: str) -> tuple[SiteConfig, list[Problem]]:
-    """Validate site_config.yml; unknown keys are warnings, wrong values errors."""
+def config_from_yaml(text: str, rel: str, root: Path | None = None) -> tuple[SiteConfig, list[Problem]]:
+    """Validate site_config.yml; unknown keys are warnings, wrong values errors. Given the project's `root`, an
+    embedding model folder it names is checked too."""
     doc, problems = parse_yaml(text, rel)
     if doc is None:
         return SiteConfig(), problems
@@ -208,7 +209,16 @@ def config_from_yaml(text: str, rel: str) -> tuple[SiteConfig, list[Problem]]:
                                                         unknown="warning")
             problems += section_problems
             sections[name] = dataclasses.replace(cls(), **values)
-    return SiteConfig(**sections), problems
+    config = SiteConfig(**sections)
+    if root is not None and config.themes.embeddings:
+        problems += embedding_model_problems(root, config.themes.embeddings, rel, doc.lines.get("themes.embeddings"))
+    return config, problems
+
+
+def embedding_model_problems(root: Path, setting: str, rel: str, line: int | None) -> list[Problem]:
+    """A model folder named in site_config.yml must hold a model this tool can run (and its libraries)."""
+    return [Problem(rel, line, "themes.embeddings", message)
+            for message in embeddings.model_problems(embeddings.model_folder(root, setting), setting)]
 
 
 def pin_problems(papers: Sequence[Paper | Labels], curated: list[CuratedTheme], themes_rel: str,
@@ -377,19 +387,7 @@ def load_config(project: Project) -> tuple[SiteConfig, list[Problem]]:
     text, problems = read_text(project.config_file, rel)
     if text is None:
         return SiteConfig(), problems
-    config, problems = config_from_yaml(text, rel)
-    return config, problems + embedding_model_problems(project, config, text, rel)
-
-
-def embedding_model_problems(project: Project, config: SiteConfig, text: str, rel: str) -> list[Problem]:
-    """A model folder named in site_config.yml must hold a model this tool can run (and its libraries)."""
-    setting = config.themes.embeddings
-    if not setting:
-        return []
-    doc, _ = parse_yaml(text, rel)
-    line = doc.lines.get("themes.embeddings") if doc is not None else None
-    return [Problem(rel, line, "themes.embeddings", message)
-            for message in embeddings.model_problems(embeddings.model_folder(project.root, setting), setting)]
+    return config_from_yaml(text, rel, project.root)
 
 
 def load_vocabulary(project: Project) -> tuple[list[VocabularyTag], list[Problem]]:

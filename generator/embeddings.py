@@ -80,7 +80,7 @@ def model_problems(folder: Path, shown: str | None = None) -> list[str]:
         return [f"expected {', '.join(MODEL_FILES)} in '{shown}'; missing: {', '.join(missing)}"]
     problems = []
     try:
-        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        config = read_json(folder / "config.json")
     except (OSError, ValueError) as error:
         return [f"'{folder / 'config.json'}' is not readable JSON ({error})"]
     if config.get("model_type") != "bert":
@@ -196,10 +196,13 @@ class CachedEncoder:
         self.folder = folder
         self.cache_file = cache_dir / f"embeddings-{model_digest(folder)}.npz"
         self.encoder: Encoder | None = None
+        self.known: dict[str, np.ndarray] | None = None   # the cache's vectors, read once (papers, then themes)
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         keys = [text_key(text) for text in texts]
-        known = self.read_cache()
+        if self.known is None:
+            self.known = self.read_cache()
+        known = self.known
         missing = sorted({key: text for key, text in zip(keys, texts) if key not in known}.items())
         if missing:
             known.update(zip([key for key, _ in missing], self.encode_all([text for _, text in missing])))

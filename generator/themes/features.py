@@ -10,7 +10,7 @@ import functools
 import re
 from functools import cached_property
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -18,6 +18,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
 
+from generator.embeddings import Embed
 from generator.schema import Paper
 from generator.themes import phrases
 from generator.themes.phrases import PhraseCounts, Tokens
@@ -300,10 +301,10 @@ class Meaning:
 
     papers: np.ndarray                # n x d, rows centred and L2-normalised
     mean: np.ndarray                  # the papers' mean embedding
-    embed: Callable[[Sequence[str]], np.ndarray]
+    embed: Embed
 
     @classmethod
-    def of(cls, vectors: np.ndarray, embed: Callable[[Sequence[str]], np.ndarray]) -> "Meaning":
+    def of(cls, vectors: np.ndarray, embed: Embed) -> "Meaning":
         mean = vectors.mean(axis=0)
         return cls(normalize(vectors - mean), mean, embed)
 
