@@ -81,12 +81,12 @@ def model_problems(folder: Path, shown: str | None = None) -> list[str]:
     problems = []
     try:
         config = read_json(folder / "config.json")
+        pooling = read_json(folder / "1_Pooling" / "config.json")
     except (OSError, ValueError) as error:
-        return [f"'{folder / 'config.json'}' is not readable JSON ({error})"]
+        return [f"a configuration file in '{shown}' is not readable JSON ({error})"]
     if config.get("model_type") != "bert":
         problems.append(f"expected a BERT-family model (config.json model_type 'bert'), "
                         f"found '{config.get('model_type')}'")
-    pooling = read_json(folder / "1_Pooling" / "config.json")
     if pooling and not pooling.get("pooling_mode_mean_tokens", False):
         problems.append("expected a model pooled by the mean of its tokens (1_Pooling/config.json)")
     if not all(importlib.util.find_spec(library) for library in ("safetensors", "tokenizers")):

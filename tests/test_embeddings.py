@@ -82,6 +82,10 @@ def test_model_problems_say_what_the_folder_lacks(tmp_path: Path):
     assert model_problems(other) == [
         "expected a BERT-family model (config.json model_type 'bert'), found 'gpt2'",
         "expected a model pooled by the mean of its tokens (1_Pooling/config.json)"]
+    garbled = write_model(tmp_path / "garbled", {"model_type": "bert"}, {})
+    (garbled / "1_Pooling" / "config.json").write_text("{not json")
+    assert model_problems(garbled, "models/garbled")[0].startswith(
+        "a configuration file in 'models/garbled' is not readable JSON")
     assert model_problems(write_model(tmp_path / "bert", {"model_type": "bert"},
                                       {"pooling_mode_mean_tokens": True})) == []
 
