@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from generator.content import load_catalog  # noqa: E402
 from generator.project import Project  # noqa: E402
-from generator.schema import CuratedTheme, ThemesSection  # noqa: E402
+from generator.schema import CuratedTheme, ThemesSection, check_text  # noqa: E402
 from generator.themes import SCALABLE_FROM, align_with_lock, group_papers, grouping_json, locked_themes  # noqa: E402
 from generator.themes.naming import slug_for  # noqa: E402
 
@@ -60,7 +60,8 @@ def load(project=REPO, curator_file=CURATOR_FILE):
         taken.add(slug)
         slug_of[theme["id"]] = slug
         themes.append(CuratedTheme(slug=slug, name=theme["name"], description=theme["description"]))
-    by_title = {p["title"]: slug_of[p["theme"]] for p in data["papers"]}
+    # titles as the entries' loader reads them (a ligature of PDF copy spelled out), so that no paper drops out
+    by_title = {check_text(p["title"]): slug_of[p["theme"]] for p in data["papers"]}
     truth = {p.id: by_title[p.title] for p in papers if p.title in by_title}
     return [p for p in papers if p.id in truth], themes, truth
 
@@ -310,6 +311,9 @@ def main():
     if options.embeddings:
         use_embeddings(options.embeddings, papers, themes)
     print(f"{len(papers)} papers of {options.project}, {len(themes)} curator themes from {options.curator}")
+    unmatched = len(json.loads(options.curator.read_text(encoding="utf-8"))["papers"]) - len(papers)
+    if unmatched:
+        print(f"  ({unmatched} papers of the curator's file have no entry of the same title: left out)")
     grouping = quality(papers, truth, themes, options.quick)
     names(grouping, truth, themes)
     related_example(grouping, papers)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -22,6 +23,10 @@ FIRST_YEAR = 1600
 # C0 and C1 controls other than tab and line breaks, and the bidi embeddings, overrides and isolates:
 # invisible, and a right-to-left override in a title turns around the text after it (page titles, lists).
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Text copied from a PDF brings typographic ligatures ('ﬁ' in 'classiﬁcation') and soft hyphens: a reader sees no
+# difference, but the site's search would not find the word, nor would LaTeX take the BibTeX export. Spelled out.
+PDF_ARTIFACTS = str.maketrans({**{chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)},
+                               "\u00ad": ""})
 
 
 class Invalid(ValueError):
@@ -56,7 +61,13 @@ def refuse_controls(text: str) -> str:
     return text
 
 
+def spelled_out(text: str) -> str:
+    """The text with the ligatures and soft hyphens of PDF copy spelled out (see PDF_ARTIFACTS)."""
+    return text.translate(PDF_ARTIFACTS)
+
+
 def check_text(value: Any) -> str:
+    value = spelled_out(value) if isinstance(value, str) else value
     if not isinstance(value, str) or not value.strip():
         hint = " (put it in quotes)" if isinstance(value, (int, float, bool)) else ""
         raise Invalid(f"expected text, found {describe(value)}{hint}")
@@ -68,6 +79,7 @@ def check_text_list(value: Any) -> tuple[str, ...]:
         raise Invalid(f"expected a list (one '- item' per line), found {describe(value)}")
     if not isinstance(value, list):
         raise Invalid(f"expected a list of text, found {describe(value)}")
+    value = [spelled_out(item) if isinstance(item, str) else item for item in value]
     for index, item in enumerate(value, start=1):
         if not isinstance(item, str) or not item.strip():
             raise Invalid(f"item {index}: expected text, found {describe(item)}")

@@ -136,6 +136,18 @@ def test_invisible_control_characters_are_refused(text):
         check_text_list([text])
 
 
+def test_ligatures_and_soft_hyphens_of_pdf_copy_are_spelled_out():
+    """Pasted from a PDF, 'Classiﬁcation' looks right but search would not find 'classification' in it, and
+    pdflatex stops at the ligature in the BibTeX export."""
+    text = "text: 'Classi\ufb01cation of e\ufb00ects in \ufb02ows, hy\u00adphen'\nlist: ['Ren\u00e9 O\ufb03ce']\n"
+    doc, problems = parse_yaml(text, "x.yml")
+    assert problems == []
+    assert check_text(doc.data["text"]) == "Classification of effects in flows, hyphen"
+    assert check_text_list(doc.data["list"]) == ("Ren\u00e9 Office",)
+    with pytest.raises(Invalid, match="expected text"):
+        check_text("\u00ad")
+
+
 def test_aliases_that_multiply_are_refused_without_expanding_them():
     text = "title: x\na: &a [l, l, l, l, l, l, l, l, l]\n"
     for name, previous in zip("bcdefghij", "abcdefghi"):

@@ -17,9 +17,10 @@ BREAK_RE = re.compile(r"[^a-z0-9\-\s]+")
 
 
 def surface_phrases(text: str) -> list[str]:
-    """Noun-phrase-like chunks: 1-3 word n-grams inside runs of words free of stop words and punctuation."""
+    """Noun-phrase-like chunks: 1-3 word n-grams inside runs of words free of stop words and punctuation (in the
+    text's ASCII form, see test_non_ascii_letters_are_read_as_authors_write_them_in_ascii)."""
     found: list[str] = []
-    for part in BREAK_RE.split(text.lower()):
+    for part in BREAK_RE.split(phrases.ascii_text(text).lower()):
         run: list[str] = []
         for word in WORD_RE.findall(part) + [None]:
             if word is None or word in ENGLISH_STOP_WORDS or len(word) < 2:
@@ -36,7 +37,7 @@ def phrase_keys(text: str) -> Counter:
 
 
 def word_keys(text: str) -> Counter:
-    return Counter(stem(w) for w in SIMPLE_WORD_RE.findall(text.lower()) if w not in ENGLISH_STOP_WORDS and len(w) > 1)
+    return Counter(stem(w) for w in SIMPLE_WORD_RE.findall(phrases.ascii_text(text).lower()) if w not in ENGLISH_STOP_WORDS and len(w) > 1)
 
 
 def counted(texts: list[str]) -> tuple[list[Counter], list[Counter]]:
@@ -48,11 +49,30 @@ def counted(texts: list[str]) -> tuple[list[Counter], list[Counter]]:
     return by_phrase, by_word
 
 
+@pytest.mark.parametrize("text, ascii_form", [
+    ("Naïve Bayes – “quoted” words’ end", "Naive Bayes # #quoted# words# end"),
+    ("classiﬁcation and ﬂows, pre\u2010trained", "classification and flows, pre-trained"),
+    ("α-synuclein, β-VAE, TGF-β, Σ, µP", "alpha-synuclein, beta-VAE, TGF-beta, Sigma, muP"),
+    ("Erdős–Rényi, Schrödinger, Søgaard, Łódź, Straße, İstanbul",
+     "Erdos#Renyi, Schrodinger, Sogaard, Lodz, Strasse, Istanbul"),
+    ("x² ™ 𝑥 Ｆｕｌｌ Кот", "x# # x Full ###"),
+])
+def test_non_ascii_letters_are_read_as_authors_write_them_in_ascii(text, ascii_form):
+    assert phrases.ascii_text(text) == ascii_form
+
+
+def test_a_ligature_or_an_accent_does_not_split_a_word():
+    by_phrase, _ = counted(["signiﬁcant classiﬁcation", "significant classification", "naïve Bayes",
+                            "naive Bayes"])
+    assert by_phrase[0] == by_phrase[1] and by_phrase[2] == by_phrase[3]
+
+
 TRICKY = [
     "", "x", "Large Language Models (LLMs) learn in-context.", "3d-models and 12ab-cd, x-ray a1b gpt-4o",
     "a--b - c- -d state-of-the-art", "the and of", "Naïve Bayes – “quoted” words’ end", "İstanbul \u212aelvin",
     "tab\tand\u00a0nbsp\u2009thin\x1cfile separators", "supercalifragilisticexpialidocious-compound-word here",
-    "modeling models modelled . language model", "ÀÉÎ énorme", "trailing hyphen- and -leading",
+    "modeling models modelled . language model", "ÀÉÎ énorme",
+    "ﬁne\u2010tuning α-synuclein Søgaard x² Кот", "trailing hyphen- and -leading",
 ]
 
 
@@ -64,7 +84,8 @@ def test_phrases_and_words_match_the_definition(text):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(list("abcAZ09- .,(é–\u0130\u212a\u00a0\t") + ["the ", "ing", "models "]),
+@given(st.lists(st.lists(st.sampled_from(list("abcAZ09- .,(é–\u0130\u212a\u00a0\tﬁ\u2010αΣø²Ж")
+                                         + ["the ", "ing", "models "]),
                          max_size=30).map("".join), max_size=6))
 def test_any_texts_count_as_the_definition_does(texts):
     by_phrase, by_word = counted(texts)

@@ -9,6 +9,7 @@ left, stemmed word by word. Python touches each distinct word once, never each o
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -19,6 +20,12 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 MAX_PHRASE_WORDS = 3
 SIMPLE_WORD_RE = re.compile(r"[a-z][a-z0-9]*")
 NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+UNICODE_HYPHENS = "\u2010\u2011"
+# Latin letters without a decomposition into ASCII ones.
+LETTERS_WITHOUT_DECOMPOSITION = {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ł": "l",
+                                 "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d",
+                                 "Ð": "D"}
+GREEK_LETTER_RE = re.compile(r"GREEK (?P<case>SMALL|CAPITAL) LETTER (?P<name>[A-Z]+)")
 # Between two texts: a character that ends any phrase.
 TEXT_SEPARATOR = "\x00"
 # Words up to this many bytes are compared as two packed 64-bit integers; longer ones (rare) in Python.
@@ -47,15 +54,28 @@ CLASS_TABLE = CLASSES.astype(np.uint8).tobytes()
 
 @lru_cache(maxsize=4096)
 def ascii_char(char: str) -> str:
-    """A non-ASCII character as the ASCII the tokenizer would see: space, its ASCII lower case, or a break."""
+    """A non-ASCII character as the ASCII the tokenizer sees, the way authors write it in ASCII: a space; a hyphen
+    for the Unicode hyphens ('pre\u2010trained'); a letter's ASCII letters ('é' -> 'e', the ligature 'ﬁ' PDF copy
+    leaves in 'classiﬁcation' -> 'fi', 'ø' -> 'o'), or a Greek letter's name ('α' -> 'alpha', 'Σ' -> 'Sigma');
+    anything else a break. A letter keeps its case, which display forms read."""
     if char.isspace():
         return " "
-    # only U+0130 and U+212A lower-case to ASCII letters; everything else ends a phrase
-    return "".join(c if c.isascii() else "#" for c in char.lower())
+    if char in UNICODE_HYPHENS:
+        return "-"
+    if not unicodedata.category(char).startswith("L"):
+        return "#"
+    letters = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    letters = LETTERS_WITHOUT_DECOMPOSITION.get(letters, letters)
+    if letters.isascii() and letters.isalpha():
+        return letters
+    greek = GREEK_LETTER_RE.fullmatch(unicodedata.name(letters, "")) if len(letters) == 1 else None
+    if greek:
+        return greek["name"].capitalize() if greek["case"] == "CAPITAL" else greek["name"].lower()
+    return "#"
 
 
 def ascii_text(text: str) -> str:
-    """The text with each non-ASCII character replaced so that lower-casing it gives the tokens of text.lower()."""
+    """The text with each non-ASCII character replaced as ascii_char says."""
     return text if text.isascii() else NON_ASCII_RE.sub(lambda m: ascii_char(m.group()), text)
 
 
