@@ -108,3 +108,29 @@ def test_a_list_of_a_few_broad_themes_never_mixes_them():
     grouping = group_papers(subject_list(25, 4), ThemesSection())
     assert 4 <= len(grouping.themes) <= clustering.count_range(100)[1]
     assert all(len({pid[:3] for pid in t.papers}) == 1 for t in grouping.themes)
+
+
+def test_latex_commands_are_no_words_of_names_or_terms():
+    """A theme whose abstracts hold formulas is named by its words, not by '\\mathbb' or '\\frac'; a Greek
+    letter's command reads as the letter's name, as authors write it in text."""
+    from generator.themes.features import without_latex_commands
+
+    assert without_latex_commands(r"$\varepsilon$-greedy in $\mathbb{R}^d$") == "$ epsilon $-greedy in $ | {R}^d$"
+    formula = r" We bound $\mathbb{E}\left[\frac{1}{n}\sum_i \mathcal{L}_i\right] \leq \sqrt{\log n}$."
+    papers = [dataclasses.replace(p, abstract=p.abstract + formula) if p.id.startswith("s00") else p
+              for p in subject_list(6, 4)]
+    grouping = group_papers(papers, ThemesSection())
+    words = " ".join(f"{t.name} {' '.join(t.terms)}".lower() for t in grouping.themes)
+    assert "protein folding" in words
+    assert not {"mathbb", "frac", "mathcal", "leq", "sqrt", "left", "right"} & set(words.split())
+
+
+def test_a_publishers_copyright_line_ties_no_papers():
+    """Abstracts exported from a database end in '© 2021 Elsevier Ltd. All rights reserved.': a third of the
+    papers carrying it group, name and relate exactly as without it."""
+    papers = subject_list(6, 4)
+    line = " © 2021 Elsevier Ltd. All rights reserved."
+    marked = [dataclasses.replace(p, abstract=p.abstract + line) if i % 3 == 0 else p for i, p in enumerate(papers)]
+    plain, with_lines = group_papers(papers, ThemesSection()), group_papers(marked, ThemesSection())
+    assert [(t.name, t.terms, t.papers) for t in with_lines.themes] == [(t.name, t.terms, t.papers) for t in plain.themes]
+    assert with_lines.related == plain.related

@@ -34,6 +34,13 @@ SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "s", "ed", "ly", "al"
 ACRONYM_PLURAL_RE = re.compile(r"[b-df-hj-np-tv-z0-9]{2,5}s")
 # Between the parts of a paper's text (title, abstract, tags): punctuation, so no phrase spans two parts.
 PART_SEPARATOR = " . "
+# A publisher's copyright line ('© 2021 Elsevier Ltd. All rights reserved.'), which abstracts exported from
+# databases carry: the same words in every paper of one publisher, which would tie them by publisher, not topic.
+COPYRIGHT_RE = re.compile(r"(?:©|\bcopyright\s*(?:©|\(c\))?\s*(?=\d{4}))[^.]*(?:\.\s*all rights reserved\b)?"
+                          r"|\ball rights reserved\b", re.IGNORECASE)
+LATEX_COMMAND_RE = re.compile(r"\\(?:var)?([A-Za-z]+)")
+GREEK_LETTER_NAMES = frozenset("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
+                               "sigma tau upsilon phi chi psi omega".split())
 LATENT_DIMENSIONS = 50
 # Cosine similarity used for graphs: this share from the latent (LSA) view, the rest from TF-IDF.
 LATENT_SHARE = 0.5
@@ -104,9 +111,30 @@ SVD_SAMPLE = 2000
 
 
 def corpus_parts(papers: Sequence[Paper]) -> tuple[list[str], list[str], list[str]]:
-    """The text the model sees, by part: titles, abstracts, and tags as words ('in-context' -> 'in context')."""
-    return ([p.title for p in papers], [p.abstract or "" for p in papers],
+    """The text the model sees, by part: titles, abstracts (without LaTeX commands or a copyright line, see
+    without_markup), and tags as words ('in-context' -> 'in context')."""
+    return ([without_markup(p.title) for p in papers], [without_markup(p.abstract or "") for p in papers],
             [PART_SEPARATOR.join(t.replace("-", " ") for t in p.tags) for p in papers])
+
+
+def without_markup(text: str) -> str:
+    """A title's or abstract's words: without LaTeX commands (see without_latex_commands) or a copyright line (see
+    COPYRIGHT_RE)."""
+    text = without_latex_commands(text)
+    return COPYRIGHT_RE.sub(" | ", text) if "©" in text or "ight" in text else text
+
+
+def without_latex_commands(text: str) -> str:
+    """The text with each LaTeX command ('\\mathcal', '\\frac', '\\times' of the math abstracts may hold) a break:
+    markup, not words, which would otherwise tie every paper with formulas and name their themes ("Mathbb and
+    frac"). A Greek letter's command stays its name ('\\alpha' -> 'alpha'), as authors write it in text."""
+    return LATEX_COMMAND_RE.sub(latex_command_text, text) if "\\" in text else text
+
+
+def latex_command_text(match: re.Match) -> str:
+    """What a LaTeX command reads as (see without_latex_commands): '\\varepsilon' -> 'epsilon', '\\frac' -> a break."""
+    name = match.group(1)
+    return f" {name} " if name.lower() in GREEK_LETTER_NAMES else " | "
 
 
 @functools.lru_cache(maxsize=65536)
