@@ -185,6 +185,18 @@ def test_long_lists_are_clustered_in_the_meaning_view_too():
                      frozenset(p.id for k, p in enumerate(papers) if not k % 2)}
 
 
+def test_a_copyright_line_is_not_embedded():
+    seen = []
+
+    def embed(texts):
+        seen.extend(texts)
+        return np.ones((len(texts), 2)) / np.sqrt(2)
+    marked = dataclasses.replace(GRAPHS[0], abstract=GRAPHS[0].abstract + " © 2021 Elsevier Ltd. All rights reserved.")
+    group_papers([marked] + GRAPHS[1:] + PROTEINS, SETTINGS, embed=embed)
+    assert "Graph networks deep. Message passing on graph nodes with deep layers." in seen
+    assert not [text for text in seen if "Elsevier" in text]
+
+
 def test_embedding_texts():
     assert paper_text("Title", "Abstract.") == "Title. Abstract."
     assert paper_text("Title", None) == "Title"

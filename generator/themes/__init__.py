@@ -25,7 +25,7 @@ from generator.schema import CuratedTheme, Paper, ThemesSection
 from generator.themes import clustering, curation, layout, naming, related
 from generator.themes.phrases import factorize
 from generator.embeddings import Embed, paper_text, theme_text
-from generator.themes.features import Features, Meaning, declared_views, read_texts, vectorize
+from generator.themes.features import Features, Meaning, declared_views, read_texts, vectorize, without_copyright
 
 __all__ = ["SCALABLE_FROM", "Grouping", "LockedTheme", "Placement", "Related", "Theme", "align_with_lock",
            "group_papers", "grouping_json", "locked_themes", "theme_step"]
@@ -182,7 +182,8 @@ def declared_text(name: str, description: str) -> str:
 
 def meaning_of(papers: Sequence[Paper], embed: Embed | None) -> Meaning | None:
     """The papers' sentence embeddings, when the site has a model."""
-    return Meaning.of(embed([paper_text(p.title, p.abstract) for p in papers]), embed) if embed else None
+    return Meaning.of(embed([paper_text(p.title, p.abstract and without_copyright(p.abstract).strip())
+                             for p in papers]), embed) if embed else None
 
 
 def meaning_view(meaning: Meaning, given: tuple[tuple[str, str, str], ...]) -> curation.View:

@@ -36,8 +36,8 @@ ACRONYM_PLURAL_RE = re.compile(r"[b-df-hj-np-tv-z0-9]{2,5}s")
 PART_SEPARATOR = " . "
 # A publisher's copyright line ('© 2021 Elsevier Ltd. All rights reserved.'), which abstracts exported from
 # databases carry: the same words in every paper of one publisher, which would tie them by publisher, not topic.
-COPYRIGHT_RE = re.compile(r"(?:©|\bcopyright\s*(?:©|\(c\))?\s*(?=\d{4}))[^.]*(?:\.\s*all rights reserved\b)?"
-                          r"|\ball rights reserved\b", re.IGNORECASE)
+COPYRIGHT_RE = re.compile(r"(?:©|\bcopyright\s*(?:©|\(c\))?\s*(?=\d{4}))[^.]*\.?(?:\s*all rights reserved\b\.?)?"
+                          r"|\ball rights reserved\b\.?", re.IGNORECASE)
 LATEX_COMMAND_RE = re.compile(r"\\(?:var)?([A-Za-z]+)")
 GREEK_LETTER_NAMES = frozenset("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
                                "sigma tau upsilon phi chi psi omega".split())
@@ -118,10 +118,13 @@ def corpus_parts(papers: Sequence[Paper]) -> tuple[list[str], list[str], list[st
 
 
 def without_markup(text: str) -> str:
-    """A title's or abstract's words: without LaTeX commands (see without_latex_commands) or a copyright line (see
-    COPYRIGHT_RE)."""
-    text = without_latex_commands(text)
-    return COPYRIGHT_RE.sub(" | ", text) if "©" in text or "ight" in text else text
+    """A title's or abstract's words: without LaTeX commands (see without_latex_commands) or a copyright line."""
+    return without_copyright(without_latex_commands(text), " | ")
+
+
+def without_copyright(text: str, replacement: str = "") -> str:
+    """The text without a publisher's copyright line (see COPYRIGHT_RE)."""
+    return COPYRIGHT_RE.sub(replacement, text) if "©" in text or "ight" in text else text
 
 
 def without_latex_commands(text: str) -> str:
