@@ -38,6 +38,10 @@ HALVES = 5
 PIN_CHOICES = 5
 FOLDS = 10
 SUBSETS = 16
+# Whole-list automatic runs with one paper left out, for the noise of the whole-list figures.
+LEFT_OUT_DRAWS = 20
+# Deals of the whole list into suggestion folds, for the noise of top-1 and top-3.
+FOLD_DRAWS = 5
 SETTINGS = ThemesSection()
 EMBED = None  # --embeddings: the sentence encoder of the optional meaning view
 
@@ -158,7 +162,29 @@ def quality(papers, truth, themes, quick=False):
     if not quick:
         print_summary(f"{SUBSETS} subsets mean", subsets(papers, truth, themes))
     print("targets: auto NMI >= 0.70, ARI >= 0.45, k in 10-20; curated NMI >= 0.80; top-1 >= 0.80, top-3 >= 0.95")
+    one_left_out(papers, truth, LEFT_OUT_DRAWS // 2 if quick else LEFT_OUT_DRAWS)
+    if not quick:
+        other_folds(papers, truth, themes)
     return grouping
+
+
+def other_folds(papers, truth, themes, draws=FOLD_DRAWS):
+    """The whole list's suggestions with the papers dealt into the folds in other orders: their noise."""
+    rows = np.array([suggestions(papers, truth, themes, seed=seed) for seed in range(draws)])
+    print(f"other fold draws ({draws}): top-1 {rows[:, 0].min():.3f}-{rows[:, 0].max():.3f} (mean "
+          f"{rows[:, 0].mean():.3f}), top-3 {rows[:, 1].min():.3f}-{rows[:, 1].max():.3f} (mean {rows[:, 1].mean():.3f})")
+
+
+def one_left_out(papers, truth, draws, seed=5):
+    """How far the whole list's automatic figures move when one paper is left out: their noise, against which a
+    change of the grouping is read."""
+    rows = []
+    for drop in random.Random(seed).sample(range(len(papers)), min(draws, len(papers))):
+        part = papers[:drop] + papers[drop + 1:]
+        rows.append(automatic(part, {p.id: truth[p.id] for p in part})[:3])
+    nmi, ari, count = np.array(rows).T
+    print(f"one paper left out ({len(rows)} draws): auto NMI {nmi.min():.3f}-{nmi.max():.3f} (mean {nmi.mean():.3f}), "
+          f"ARI {ari.min():.3f}-{ari.max():.3f} (mean {ari.mean():.3f}), {count.min():.0f}-{count.max():.0f} themes")
 
 
 def perturbed(papers, count, seed=0):
