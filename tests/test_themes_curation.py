@@ -21,7 +21,7 @@ from generator.themes import LockedTheme, align_with_lock, group_papers, groupin
 from generator.themes import curation
 from generator.themes.features import declared_views, read_texts, stem, vectorize
 from generator.themes.naming import (Dangling, adjectives_by_ending, dangling_marks, distinct, ending_in_modifiers,
-                                     lone_modifiers, modifier_words, name_and_phrases, predicative_words,
+                                     idiom_tails, lone_modifiers, modifier_words, name_and_phrases, predicative_words,
                                      qualifying_stems, truncated_pairs, verbs_in_ing, without_dangling_words)
 
 SETTINGS = ThemesSection()
@@ -322,6 +322,19 @@ def test_a_word_written_after_a_copula_or_very_is_an_adjective_and_no_term_alone
     assert [w for w, flag in zip(words, predicative_words(features)) if flag] == ["robust"]
     flagged = features.display(np.flatnonzero(lone_modifiers(features, predicative_words(features))))
     assert "robust" in flagged and not {"robustness", "sequences"} & set(flagged)
+
+
+def test_a_lone_word_mostly_written_after_one_stop_word_is_an_idioms_tail_and_no_term():
+    """'scratch' is written 'from scratch', 'believe' 'we believe': no terms alone. 'memory' follows 'the', 'of' and
+    'a' (any noun does) and 'grammar' several words: terms."""
+    abstracts = ["We train from scratch; we believe the memory of a model helps.",
+                 "Trained from scratch, the memory of grammar grows; we believe it.",
+                 "Models built from scratch and a memory; we believe grammar matters.",
+                 "Grammar induction with memory, for grammar of memory."]
+    features = features_of(abstracts)
+    flagged = set(features.display(np.flatnonzero(idiom_tails(features))))
+    assert flagged == {"scratch", "believe"}
+    assert {"scratch", "believe"} <= set(features.display(np.flatnonzero(dangling_marks(features).giving_way)))
 
 
 def test_a_word_with_an_adjective_ending_and_no_plural_is_an_adjective():
