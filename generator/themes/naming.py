@@ -12,10 +12,9 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 from scipy import sparse
-
-from generator.schema import RESERVED_NAMES
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from generator.schema import RESERVED_NAMES
 from generator.themes.features import DETERMINERS, OBJECT_SHARE, Features, flags_of, stem, uses_before_determiners
 from generator.themes.phrases import factorize
 
