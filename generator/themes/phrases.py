@@ -3,8 +3,9 @@
 The tokens are exactly those of the word-by-word definition in tests/test_themes_phrases.py: words are
 `[a-z][a-z0-9]*(-[a-z0-9]+)*` in the lower-cased text's ASCII form (see ascii_char), any character
 other than a letter, digit, hyphen or space ends a phrase, stop words and one-letter words end it
-too, and a phrase is any run of 1-3 consecutive words left, stemmed word by word. Python touches each distinct word once, never each occurrence: at
-10,000 papers the word-by-word analyzer took seconds, this takes a fraction of one.
+too, and a phrase is any run of 1-3 consecutive words left, stemmed word by word. Python touches
+each distinct word once, never each occurrence: at 10,000 papers the word-by-word analyzer took
+seconds, this takes a fraction of one.
 """
 from __future__ import annotations
 
