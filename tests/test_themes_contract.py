@@ -134,3 +134,20 @@ def test_a_publishers_copyright_line_ties_no_papers():
     plain, with_lines = group_papers(papers, ThemesSection()), group_papers(marked, ThemesSection())
     assert [(t.name, t.terms, t.papers) for t in with_lines.themes] == [(t.name, t.terms, t.papers) for t in plain.themes]
     assert with_lines.related == plain.related
+
+
+def test_names_and_terms_show_words_as_written_and_slugs_in_ascii():
+    """'Schrödinger' and 'α-synuclein' are read as 'Schrodinger' and 'alpha-synuclein', shown as written (a leading
+    Greek letter kept small: 'Α' reads as an A), and put in slugs in their ASCII form."""
+    subjects = [("α-synuclein aggregation", "α-synuclein aggregation in neurons"),
+                ("Schrödinger equation", "the Schrödinger equation with neural solvers"),
+                ("coral reefs", "coral reefs and ocean warming")]
+    papers = [Paper(id=f"s{s}p{i}", source=f"content/papers/s{s}p{i}.yml", title=f"On {subject}, study {i}",
+                    abstract=f"We study {sentence}. Our {subject} model beats baselines, case {i}.")
+              for s, (subject, sentence) in enumerate(subjects) for i in range(6)]
+    grouping = group_papers(papers, ThemesSection())
+    named = {t.papers[0][:2]: t for t in grouping.themes}
+    assert named["s0"].name.startswith("α-synuclein aggregation") and named["s0"].terms[0] == "α-synuclein aggregation"
+    assert named["s0"].slug.startswith("alpha-synuclein-aggregation")
+    assert named["s1"].name.startswith("Schrödinger equation") and named["s1"].slug.startswith("schrodinger-equation")
+    assert "Schrödinger equation" in grouping.related["s1p0"][0].terms

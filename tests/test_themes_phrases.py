@@ -61,6 +61,13 @@ def test_non_ascii_letters_are_read_as_authors_write_them_in_ascii(text, ascii_f
     assert phrases.ascii_text(text) == ascii_form
 
 
+def test_words_written_with_non_ascii_letters_are_found_by_their_ascii_form():
+    forms = phrases.written_forms(["Naïve Bayes. The naïve model, Naïve again.", "TGF-β and α-synuclein.", "plain"])
+    assert forms["Naive"] == "Naïve" and forms["naive"] == "naïve"
+    assert forms["TGF-beta"] == "TGF-β" and forms["alpha-synuclein"] == "α-synuclein"
+    assert phrases.written_forms(["Schrödinger"])["schrodinger"] == "schrödinger"   # when written small once
+
+
 def test_a_ligature_or_an_accent_does_not_split_a_word():
     by_phrase, _ = counted(["signiﬁcant classiﬁcation", "significant classification", "naïve Bayes",
                             "naive Bayes"])

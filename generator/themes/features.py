@@ -161,6 +161,7 @@ class Texts:
     count: int                      # papers
     tokens: Tokens
     phrases: PhraseCounts           # rows: titles, abstracts, tags (count each), then theme texts
+    written: dict[str, str] = field(default_factory=dict, compare=False)   # see phrases.written_forms
 
     def rows(self, part: int) -> sparse.csr_matrix:
         """Phrase counts of one part of every paper: 0 titles, 1 abstracts, 2 tags."""
@@ -325,7 +326,7 @@ def read_texts(papers: Sequence[Paper], extra: Sequence[str] = ()) -> Texts:
     """Tokenize the papers' titles, abstracts and tags, and the theme texts, in one pass."""
     titles, abstracts, tags = corpus_parts(papers)
     tokens = phrases.tokenize(titles + abstracts + tags + list(extra))
-    return Texts(len(papers), tokens, phrases.phrase_counts(tokens, stem))
+    return Texts(len(papers), tokens, phrases.phrase_counts(tokens, stem), phrases.written_forms(titles + abstracts))
 
 
 @dataclass(frozen=True)
@@ -470,7 +471,8 @@ def declared_views(texts: Texts, theme_texts: list[str]) -> list[View]:
 
 
 def display_forms(texts: Texts, keys: np.ndarray) -> list[str]:
-    """Display form of some keys: their most frequent surface phrase in titles and abstracts, in the authors' casing.
+    """Display form of some keys: their most frequent surface phrase in titles and abstracts, in the authors' casing
+    and letters ('Schrödinger', not the 'Schrodinger' the tokenizer reads).
 
     Ties go to the alphabetically first phrase; a word takes the inner capitals most of its uses have.
     """
@@ -500,9 +502,13 @@ def display_forms(texts: Texts, keys: np.ndarray) -> list[str]:
     best = np.lexsort((group_words[:, 2], group_words[:, 1], group_words[:, 0], -uses, group_key))
     first = best[np.r_[True, group_key[best][1:] != group_key[best][:-1]]] if len(best) else best
     surface = {int(group_key[g]): group_words[g] for g in first}
-    casing = texts.casing
+    casing, written = texts.casing, texts.written
     vocabulary = texts.tokens.words
-    return [" ".join(casing.get(int(w), vocabulary[w]) for w in surface[int(k)] if w >= 0) if int(k) in surface
+
+    def shown(word: int) -> str:
+        form = casing.get(word, vocabulary[word])
+        return written.get(form, form)
+    return [" ".join(shown(int(w)) for w in surface[int(k)] if w >= 0) if int(k) in surface
             else texts.phrases.text(int(k)) for k in keys]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from typing import NamedTuple, Sequence
 
 import numpy as np
@@ -16,7 +17,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from generator.schema import RESERVED_NAMES
 from generator.themes.features import DETERMINERS, OBJECT_SHARE, Features, flags_of, stem, uses_before_determiners
-from generator.themes.phrases import factorize
+from generator.themes.phrases import GREEK_LETTER_RE, ascii_text, factorize
 
 NAME_PHRASES = 2
 MIN_TERMS, MAX_TERMS = 3, 6
@@ -606,13 +607,15 @@ def leading_word(ranked: Sequence[str], multi: Sequence[str]) -> list[str]:
 
 
 def capitalise(text: str) -> str:
-    """First letter upper case; acronyms and the rest left as written."""
-    return text[:1].upper() + text[1:]
+    """First letter upper case; acronyms and the rest left as written, and a leading Greek letter too ('α-synuclein
+    aggregation': its capital, 'Α', reads as an A)."""
+    return text if text and GREEK_LETTER_RE.match(unicodedata.name(text[0], "")) else text[:1].upper() + text[1:]
 
 
 def slug_for(name: str, taken: set[str]) -> str:
-    """A URL slug from a name, unique among `taken`."""
-    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].strip("-") or "theme"
+    """A URL slug from a name (in its ASCII form: 'Schrödinger equation' -> 'schrodinger-equation'), unique among
+    `taken`."""
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_text(name).lower()).strip("-")[:60].strip("-") or "theme"
     if base in RESERVED_NAMES:  # a slug is a file name (themes/<slug>.md): never a Windows device name
         base = f"{base}-theme"
     slug, number = base, 2

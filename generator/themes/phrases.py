@@ -27,6 +27,8 @@ LETTERS_WITHOUT_DECOMPOSITION = {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "
                                  "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d",
                                  "Ð": "D"}
 GREEK_LETTER_RE = re.compile(r"GREEK (?P<case>SMALL|CAPITAL) LETTER (?P<name>[A-Z]+)")
+# A word as written: letters, digits and inner hyphens (Unicode letters too: 'Schrödinger', 'α-synuclein').
+WRITTEN_WORD_RE = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
 # Between two texts: a character that ends any phrase.
 TEXT_SEPARATOR = "\x00"
 # Words up to this many bytes are compared as two packed 64-bit integers; longer ones (rare) in Python.
@@ -78,6 +80,28 @@ def ascii_char(char: str) -> str:
 def ascii_text(text: str) -> str:
     """The text with each non-ASCII character replaced as ascii_char says."""
     return text if text.isascii() else NON_ASCII_RE.sub(lambda m: ascii_char(m.group()), text)
+
+
+def written_forms(texts: list[str]) -> dict[str, str]:
+    """The words written with non-ASCII letters, by their ASCII form (see ascii_char): 'Schrodinger' ->
+    'Schrödinger', 'alpha-synuclein' -> 'α-synuclein', so that display forms show them as written. Each ASCII form
+    also in lower case ('naive' -> 'naïve', from a sentence's 'Naïve'), after the forms written so. The most used
+    form wins, ties the first in order."""
+    counts: dict[tuple[str, str], int] = {}
+    for text in texts:
+        # most texts are ASCII, most others hold only typographic quotes and dashes
+        if text.isascii() or not any(char.isalpha() for char in NON_ASCII_RE.findall(text)):
+            continue
+        for word in WRITTEN_WORD_RE.findall(text):
+            if not word.isascii():
+                counts[(ascii_text(word), word)] = counts.get((ascii_text(word), word), 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    forms: dict[str, str] = {}
+    for (ascii_form, word), _ in ranked:
+        forms.setdefault(ascii_form, word)
+    for (ascii_form, word), _ in ranked:
+        forms.setdefault(ascii_form.lower(), word.lower())
+    return forms
 
 
 @dataclass(frozen=True)
