@@ -11,12 +11,12 @@ import functools
 import itertools
 import os
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 from urllib.parse import urlsplit
 
+from generator.asciiforms import ascii_text
 from generator.errors import Problem
 from generator.parallel import parallel_map
 from generator.schema import Labels, Paper, VocabularyTag
@@ -52,9 +52,7 @@ WORD_RE = re.compile(r"[a-z0-9]+")
 
 def plain_title(title: str) -> str:
     """A title reduced to lowercase ASCII words: case, accents and punctuation do not count."""
-    if not title.isascii():
-        title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return " ".join(WORD_RE.findall(title.lower()))
+    return " ".join(WORD_RE.findall(ascii_text(title).lower()))
 
 
 @functools.lru_cache(maxsize=1 << 16)

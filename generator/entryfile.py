@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import yaml
 
+from generator.asciiforms import ascii_text
 from generator.schema import RESERVED_NAMES, Paper, declared_fields
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/paper.schema.json"
@@ -15,9 +15,8 @@ MAX_ID_LENGTH = 60
 
 
 def slugify(text: str, max_length: int = MAX_ID_LENGTH) -> str:
-    """An id from a title: ASCII lowercase words joined by hyphens, cut at a word boundary."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    """An id from a title: lowercase words of its ASCII form joined by hyphens, cut at a word boundary."""
+    words = re.findall(r"[a-z0-9]+", ascii_text(text).lower())
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 import uuid
 from functools import partial
 from typing import Callable, Iterable
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
+from generator.asciiforms import ascii_text
 from generator.collector import no_cycle_collection
 from generator.paths import FEED, LIST_BIB, PAPERS_JSON, built, paper_path, theme_bib_path
 from generator.render import single_spaced
@@ -57,9 +57,8 @@ NOT_KEY_CHARACTER = re.compile(r"[^a-z0-9]")
 
 
 def ascii_word(text: str) -> str:
-    """Lowercase ASCII letters of a word, accents folded (Gödel -> godel)."""
-    folded = text if text.isascii() else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return NOT_KEY_CHARACTER.sub("", folded.lower())
+    """Lowercase ASCII letters of a word, in its ASCII form (Gödel -> godel, Søgaard -> sogaard)."""
+    return NOT_KEY_CHARACTER.sub("", ascii_text(text).lower())
 
 
 def base_key(paper: Paper) -> str:

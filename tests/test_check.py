@@ -296,7 +296,9 @@ def test_a_pin_on_a_list_without_curated_themes_says_to_remove_it(tmp_path: Path
     ("Attention is all you need [preprint]", "attention is all you need"),
     ("Grokking (Student Abstract)", "grokking"),
     ("An Abstract", "an abstract"),
-    ("Müller’s “Théorie”!", "mullers theorie"),
+    ("Müller’s “Théorie”!", "muller s theorie"),
+    ("Muller's \"Theorie\"!", "muller s theorie"),   # typographic and typed apostrophes alike
+    ("α-Synuclein in Søgaard’s model", "alpha synuclein in sogaard s model"),
 ])
 def test_normalized_titles(title, expected):
     assert normalize_title(title) == expected

@@ -55,8 +55,10 @@ def test_a_given_bibtex_is_used_as_written():
 def test_citation_keys_are_unique_and_readable():
     papers = [paper("a", title="The Grokking Paper", authors=("Alethea Power",), year=2022),
               paper("b", title="Grokking again", authors=("Alethea Power",), year=2022),
-              paper("c", title="On the Über Gödel", authors=("Kurt Gödel",))]
-    assert bibtex_keys(papers) == {"a": "power2022grokking", "b": "power2022grokkinga", "c": "godeluber"}
+              paper("c", title="On the Über Gödel", authors=("Kurt Gödel",)),
+              paper("d", title="α-Synuclein", authors=("Anders Søgaard",), year=2020)]
+    assert bibtex_keys(papers) == {"a": "power2022grokking", "b": "power2022grokkinga", "c": "godeluber",
+                                   "d": "sogaard2020alphasynuclein"}
 
 
 def test_recently_added_is_newest_first_then_by_id_and_skips_undated():

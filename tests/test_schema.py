@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.entryfile import SCHEMA_COMMENT
+from generator.entryfile import SCHEMA_COMMENT, slugify
 from generator.schema import Paper, declared_fields, paper_json_schema, paper_json_schema_text
 from project_support import make_project, run
 
@@ -47,3 +47,8 @@ def test_schema_command_prints_writes_and_checks(tmp_path: Path):
 def test_the_issue_form_and_workflows_are_valid_yaml():
     for path in [*(REPO / ".github").rglob("*.yml"), REPO / ".pre-commit-config.yaml"]:
         assert isinstance(yaml.safe_load(path.read_text()), dict), path
+
+
+def test_ids_from_titles_read_letters_as_authors_write_them_in_ascii():
+    assert slugify("α-Synuclein in Søgaard’s Schrödinger Model") == "alpha-synuclein-in-sogaard-s-schrodinger-model"
+    assert slugify("Classiﬁcation") == "classification"

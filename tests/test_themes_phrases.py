@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from generator.asciiforms import ascii_text
 from generator.themes import phrases
 from generator.themes.features import stem
 
@@ -20,7 +21,7 @@ def surface_phrases(text: str) -> list[str]:
     """Noun-phrase-like chunks: 1-3 word n-grams inside runs of words free of stop words and punctuation (in the
     text's ASCII form, see test_non_ascii_letters_are_read_as_authors_write_them_in_ascii)."""
     found: list[str] = []
-    for part in BREAK_RE.split(phrases.ascii_text(text).lower()):
+    for part in BREAK_RE.split(ascii_text(text).lower()):
         run: list[str] = []
         for word in WORD_RE.findall(part) + [None]:
             if word is None or word in ENGLISH_STOP_WORDS or len(word) < 2:
@@ -37,7 +38,7 @@ def phrase_keys(text: str) -> Counter:
 
 
 def word_keys(text: str) -> Counter:
-    return Counter(stem(w) for w in SIMPLE_WORD_RE.findall(phrases.ascii_text(text).lower()) if w not in ENGLISH_STOP_WORDS and len(w) > 1)
+    return Counter(stem(w) for w in SIMPLE_WORD_RE.findall(ascii_text(text).lower()) if w not in ENGLISH_STOP_WORDS and len(w) > 1)
 
 
 def counted(texts: list[str]) -> tuple[list[Counter], list[Counter]]:
@@ -58,7 +59,7 @@ def counted(texts: list[str]) -> tuple[list[Counter], list[Counter]]:
     ("x² ™ 𝑥 Ｆｕｌｌ Кот", "x# # x Full ###"),
 ])
 def test_non_ascii_letters_are_read_as_authors_write_them_in_ascii(text, ascii_form):
-    assert phrases.ascii_text(text) == ascii_form
+    assert ascii_text(text) == ascii_form
 
 
 def test_words_written_with_non_ascii_letters_are_found_by_their_ascii_form():

@@ -15,9 +15,10 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from generator.asciiforms import GREEK_LETTER_RE, ascii_text
 from generator.schema import RESERVED_NAMES
 from generator.themes.features import DETERMINERS, OBJECT_SHARE, Features, flags_of, stem, uses_before_determiners
-from generator.themes.phrases import GREEK_LETTER_RE, ascii_text, factorize
+from generator.themes.phrases import factorize
 
 NAME_PHRASES = 2
 MIN_TERMS, MAX_TERMS = 3, 6

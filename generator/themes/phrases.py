@@ -1,7 +1,7 @@
 """Phrase chunks of many texts at once, counted with numpy instead of word by word in Python.
 
 The tokens are exactly those of the word-by-word definition in tests/test_themes_phrases.py: words are
-`[a-z][a-z0-9]*(-[a-z0-9]+)*` in the lower-cased text's ASCII form (see ascii_char), any character
+`[a-z][a-z0-9]*(-[a-z0-9]+)*` in the lower-cased text's ASCII form (see generator.asciiforms), any character
 other than a letter, digit, hyphen or space ends a phrase, stop words and one-letter words end it
 too, and a phrase is any run of 1-3 consecutive words left, stemmed word by word. Python touches
 each distinct word once, never each occurrence: at 10,000 papers the word-by-word analyzer took
@@ -10,23 +10,17 @@ seconds, this takes a fraction of one.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from generator.asciiforms import NON_ASCII_RE, ascii_text
+
 MAX_PHRASE_WORDS = 3
 SIMPLE_WORD_RE = re.compile(r"[a-z][a-z0-9]*")
-NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
-UNICODE_HYPHENS = "\u2010\u2011"
-# Latin letters without a decomposition into ASCII ones.
-LETTERS_WITHOUT_DECOMPOSITION = {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ł": "l",
-                                 "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d",
-                                 "Ð": "D"}
-GREEK_LETTER_RE = re.compile(r"GREEK (?P<case>SMALL|CAPITAL) LETTER (?P<name>[A-Z]+)")
 # A word as written: letters, digits and inner hyphens (Unicode letters too: 'Schrödinger', 'α-synuclein').
 WRITTEN_WORD_RE = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
 # Between two texts: a character that ends any phrase.
@@ -55,35 +49,8 @@ CLASSES = character_classes()
 CLASS_TABLE = CLASSES.astype(np.uint8).tobytes()
 
 
-@lru_cache(maxsize=4096)
-def ascii_char(char: str) -> str:
-    """A non-ASCII character as the ASCII the tokenizer sees, the way authors write it in ASCII: a space; a hyphen
-    for the Unicode hyphens ('pre\u2010trained'); a letter's ASCII letters ('é' -> 'e', the ligature 'ﬁ' PDF copy
-    leaves in 'classiﬁcation' -> 'fi', 'ø' -> 'o'), or a Greek letter's name ('α' -> 'alpha', 'Σ' -> 'Sigma');
-    anything else a break. A letter keeps its case, which display forms read."""
-    if char.isspace():
-        return " "
-    if char in UNICODE_HYPHENS:
-        return "-"
-    if not unicodedata.category(char).startswith("L"):
-        return "#"
-    letters = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    letters = LETTERS_WITHOUT_DECOMPOSITION.get(letters, letters)
-    if letters.isascii() and letters.isalpha():
-        return letters
-    greek = GREEK_LETTER_RE.fullmatch(unicodedata.name(letters, "")) if len(letters) == 1 else None
-    if greek:
-        return greek["name"].capitalize() if greek["case"] == "CAPITAL" else greek["name"].lower()
-    return "#"
-
-
-def ascii_text(text: str) -> str:
-    """The text with each non-ASCII character replaced as ascii_char says."""
-    return text if text.isascii() else NON_ASCII_RE.sub(lambda m: ascii_char(m.group()), text)
-
-
 def written_forms(texts: list[str]) -> dict[str, str]:
-    """The words written with non-ASCII letters, by their ASCII form (see ascii_char): 'Schrodinger' ->
+    """The words written with non-ASCII letters, by their ASCII form (see generator.asciiforms): 'Schrodinger' ->
     'Schrödinger', 'alpha-synuclein' -> 'α-synuclein', so that display forms show them as written. Each ASCII form
     also in lower case ('naive' -> 'naïve', from a sentence's 'Naïve'), after the forms written so. The most used
     form wins, ties the first in order."""
