@@ -78,13 +78,18 @@ def serve(project, dev_addr):
 @cli.command(name="import")
 @project_option
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["dump", "bibtex", "csv", "jsonl"]), required=True,
-              help="Format of SOURCE.")
+@click.option("--format", "fmt", type=click.Choice(["dump", "bibtex", "csv", "jsonl"]),
+              help="Format of SOURCE  [default: told by its extension: .bib, .csv, .jsonl]")
 @click.option("--dry-run", is_flag=True, help="Show what would be created without writing.")
 def import_(project, source, fmt, dry_run):
     """Create one entry per paper found in SOURCE; existing entries are never overwritten."""
     from generator.entries import import_file
+    from generator.importers import FORMAT_BY_EXTENSION
 
+    fmt = fmt or FORMAT_BY_EXTENSION.get(source.suffix.lower())
+    if fmt is None:
+        raise click.BadParameter(f"cannot tell the format of {source.name} from its extension; give --format "
+                                 "(dump, bibtex, csv or jsonl)", param_hint="--format")
     report = import_file(project, source, fmt, dry_run=dry_run)
     verb = "Would create" if dry_run else "Created"
     for path in report.created:
@@ -170,7 +175,7 @@ def bibtex_values(stream) -> dict:
     drafts = parse_source(text, "bibtex", display)
     if len(drafts) != 1:
         raise click.BadParameter(f"{display} holds {len(drafts)} entries; `add` takes one "
-                                 "(use `readinglist import --format bibtex` for several)", param_hint="--bibtex")
+                                 "(use `readinglist import FILE.bib` for several)", param_hint="--bibtex")
     if drafts[0].unknown:
         click.echo(f"Not entry fields, kept only in the entry's bibtex: {', '.join(drafts[0].unknown)}", err=True)
     return drafts[0].values

@@ -7,6 +7,7 @@ source's own names. `draft_from_record` then maps those names onto the declared 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import logging
@@ -24,6 +25,19 @@ TRAILING_PUNCTUATION = ".,;:!?'\""
 LIST_KINDS = {"text_list", "url_list", "tags", "slug_list"}
 # Inside one CSV cell, list items are separated by ';' (authors contain commas: 'Vaswani, Ashish').
 CELL_SEPARATOR = ";"
+# A source's format told by its file's extension, when --format is not given.
+FORMAT_BY_EXTENSION = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+# Abstracts from Crossref (and the exports of reference managers that read it) come as JATS XML, from other
+# publishers as HTML: '<jats:p>We study <jats:italic>E. coli</jats:italic> in CO<jats:sub>2</jats:sub></jats:p>'.
+# On import their tags go (a block's with a space, an inline one's with nothing: 'CO2'), entities are read and a
+# leading 'Abstract' heading goes too. Only tags of these names, with quoted attribute values if any: '<' also
+# stands in text ('p <0.05', 'a <b and c> d').
+BLOCK_TAGS = frozenset({"p", "sec", "title", "br", "div", "list", "list-item", "abstract", "label"})
+INLINE_TAGS = frozenset({"i", "b", "em", "strong", "sub", "sup", "italic", "bold", "sc", "underline", "span", "a",
+                         "inline-formula", "monospace"})
+MARKUP_TAG_RE = re.compile(r"</?(?P<prefix>(?:jats|mml):)?(?P<name>[A-Za-z][\w.-]*)"
+                           r"(?:\s+[\w:-]+=(?:\"[^\"<>]*\"|'[^'<>]*'))*\s*/?>")
+ABSTRACT_HEADING_RE = re.compile(r"^\s*abstract\s*[:.]?\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -202,9 +216,28 @@ def convert(kind: str, name: str, value: Any) -> Any:
     if kind == "year" and isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     if isinstance(value, str):
-        # Titles and abstracts arrive wrapped across lines; a BibTeX block keeps its layout.
-        return " ".join(value.split()) if kind == "text" and name != "bibtex" else value.strip()
+        # Titles and abstracts arrive wrapped across lines, maybe in JATS or HTML; a BibTeX block keeps its layout.
+        return " ".join(without_markup_tags(value, name).split()) if kind == "text" else value.strip()
     return value
+
+
+def without_markup_tags(text: str, name: str) -> str:
+    """Text without the JATS or HTML tags of its source (see MARKUP_TAG_RE), and an abstract without its heading."""
+    if "<" not in text:
+        return text
+    plain = MARKUP_TAG_RE.sub(tag_replacement, text)
+    if plain == text:
+        return text
+    plain = html.unescape(plain)
+    return ABSTRACT_HEADING_RE.sub("", plain) if name == "abstract" else plain
+
+
+def tag_replacement(tag: re.Match) -> str:
+    """What a tag leaves in the text: a space for a block's, nothing for an inline one's, itself if it is no tag."""
+    name = tag["name"].lower()
+    if name in BLOCK_TAGS:
+        return " "
+    return "" if tag["prefix"] or name in INLINE_TAGS else tag.group()
 
 
 def split_list(name: str, text: str) -> list[str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -156,7 +157,26 @@ def test_csv_and_jsonl_records_carry_their_source_lines():
     assert [r.line for r in jsonl_records('\n{"title": "A"}\n\n{"title": "B"}\n')] == [2, 4]
 
 
-def test_the_format_is_required_and_checked(tmp_path: Path):
-    root = make_project(tmp_path, files={"x.csv": "title\nA\n"})
-    assert run(root, "import", str(root / "x.csv")).exit_code == 2
+def test_the_format_is_told_by_the_extension_or_given_and_checked(tmp_path: Path):
+    root = make_project(tmp_path, files={"x.csv": "title,abstract\nA paper,Text.\n", "x.txt": "title\nA\n"})
+    result = run(root, "import", str(root / "x.csv"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "Created 1 entry, skipped 0, 0 invalid."
+    unknown = run(root, "import", str(root / "x.txt"))
+    assert unknown.exit_code == 2 and "cannot tell the format of x.txt from its extension; give --format" in \
+        unknown.output
     assert run(root, "import", str(root / "x.csv"), "--format", "xlsx").exit_code == 2
+
+
+def test_jats_and_html_abstracts_are_imported_as_plain_text(tmp_path: Path):
+    """Crossref gives abstracts in JATS XML; pages would show its tags as text."""
+    abstract = ("<jats:title>Abstract</jats:title><jats:sec id='s1'><jats:p>We grow <jats:italic>E. coli</jats:italic>"
+                " in CO<jats:sub>2</jats:sub>-rich media &amp; ask if p <0.05 holds.</jats:p></jats:sec>")
+    lines = [json.dumps({"title": "Bacteria <i>in vitro</i>", "abstract": abstract}),
+             json.dumps({"title": "Order", "abstract": "<p>When a <b and c> d, $a<b$.</p>"})]
+    root = make_project(tmp_path, files={"refs.jsonl": "\n".join(lines) + "\n"})
+    assert run(root, "import", str(root / "refs.jsonl")).exit_code == 0
+    first = yaml.safe_load(paper_file(root, "bacteria-in-vitro").read_text())
+    assert first["title"] == "Bacteria in vitro"
+    assert first["abstract"] == "We grow E. coli in CO2-rich media & ask if p <0.05 holds."
+    assert yaml.safe_load(paper_file(root, "order").read_text())["abstract"] == "When a <b and c> d, $a<b$."
