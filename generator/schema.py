@@ -62,8 +62,9 @@ def refuse_controls(text: str) -> str:
 
 
 def spelled_out(text: str) -> str:
-    """The text with the ligatures and soft hyphens of PDF copy spelled out (see PDF_ARTIFACTS)."""
-    return text.translate(PDF_ARTIFACTS)
+    """The text with the ligatures and soft hyphens of PDF copy spelled out (see PDF_ARTIFACTS). ASCII text has
+    none: the test costs little, a translation of every abstract 0.2 s at 10,000 papers."""
+    return text if text.isascii() else text.translate(PDF_ARTIFACTS)
 
 
 def check_text(value: Any) -> str:
