@@ -169,6 +169,26 @@ def test_title_case_compounds_and_titles_in_capitals_tell_no_casing():
     assert casing == {"llms": "LLMs", "babylm": "BabyLM"}
 
 
+def test_the_capitals_of_an_acronyms_definition_tell_no_casing_unless_the_word_is_seen_nowhere_else():
+    """'Recurrent Neural Networks (RNNs)' is capitalised for the acronym; 'networks' is written small elsewhere.
+    'Markov Chain Monte Carlo (MCMC)': 'Markov' is seen nowhere else and keeps its capital."""
+    from generator.schema import Paper
+    from generator.themes.features import read_texts, word_casing
+
+    abstracts = ["We train Recurrent Neural Networks (RNNs) and Maximum Likelihood Estimation (MLE) models.",
+                 "Deep networks and recurrent networks; parameter estimation of neural models.",
+                 "Sampling by Markov Chain Monte Carlo (MCMC) and Treatment Effect Estimation (TEE).",
+                 "No acronyms here, only networks."]
+    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=a)
+              for i, a in enumerate(abstracts)]
+    texts = read_texts(papers)
+    casing = {texts.tokens.words[w]: form for w, form in word_casing(texts).items()}
+    assert not {"networks", "neural", "recurrent", "estimation"} & set(casing)
+    assert casing["markov"] == "Markov" and casing["rnns"] == "RNNs"
+    none = read_texts([Paper(id="q", source="content/papers/q.yml", title="T", abstract="Plain (text) only.")])
+    assert word_casing(none) == {}
+
+
 def cohesion_of(abstracts: list[str]):
     """The texts of papers with these abstracts, a phrase's key by its words, and every key's cohesion."""
     from generator.schema import Paper

@@ -512,6 +512,9 @@ def display_forms(texts: Texts, keys: np.ndarray) -> list[str]:
             else texts.phrases.text(int(k)) for k in keys]
 
 
+# An acronym defined in parentheses after the words it stands for: two capitals at least ('(RNNs)', '(MLE)', '(BabyLM)').
+ACRONYM_DEFINITION_RE = re.compile(rb"\((?=[A-Z])([A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)\)")
+ACRONYM_JOINERS = frozenset({"of", "and", "for", "from", "the", "to", "in", "on", "with", "a", "an", "by"})
 # A title with this share of its words in capitals ('NLP MODELS', 'PROSODY') is written in capitals.
 SHOUTING_SHARE = 0.8
 UPPER_CASE_BYTES = np.zeros(256, dtype=np.uint8)
@@ -529,7 +532,9 @@ def word_casing(texts: Texts) -> dict[int, str]:
     ('LLMs', 'BabyLM'), a leading capital inside an abstract's sentence ('Bayesian', 'Hebbian').
 
     Those uses are read as text; a leading capital that opens a sentence or sits in a title (written
-    in title case) tells nothing and is not counted, nor does the capital of a part of a title's hyphenated
+    in title case) tells nothing and is not counted, nor does one of the words an acronym is defined by ('Recurrent
+    Neural Networks (RNNs)', see acronym_definitions) unless the word is seen nowhere else ('Markov Chain Monte Carlo
+    (MCMC)'), nor does the capital of a part of a title's hyphenated
     word ('Fine-Tuning', 'In-Context') or a title written in capitals ('DEEP MODELS OF PROSODY'); every other
     use counts for the lower-case form, all at once.
     """
@@ -550,8 +555,12 @@ def word_casing(texts: Texts) -> dict[int, str]:
     leading = UPPER_CASE_BYTES[codes[starts]].astype(bool) & ~inner
     telling = leading & ~in_title   # in an abstract
     telling[telling] = ~opens_sentence(codes, starts[telling])
-    read = inner | telling
-    plain = np.bincount(word_of[~read & ~leading], minlength=len(tokens.words))
+    defining = telling & acronym_definitions(tokens, word_of, starts, ends, leading)
+    telling &= ~defining
+    plain = np.bincount(word_of[~inner & ~leading], minlength=len(tokens.words))
+    # a word seen nowhere else keeps the capital of its definition ('Markov Chain Monte Carlo (MCMC)')
+    seen = plain + np.bincount(word_of[inner | telling], minlength=len(tokens.words))
+    read = inner | telling | (defining & (seen[word_of] == 0))
     forms: dict[int, dict[str, int]] = {}
     for word, form, count in inner_forms(tokens.original, word_of[read], starts[read], ends[read]):
         counts = forms.setdefault(word, {tokens.words[word]: int(plain[word])} if plain[word] else {})
@@ -562,6 +571,32 @@ def word_casing(texts: Texts) -> dict[int, str]:
         if form != tokens.words[word]:
             casing[word] = form
     return casing
+
+
+def acronym_definitions(tokens: Tokens, word_of: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                        leading: np.ndarray) -> np.ndarray:
+    """Per word token (`word_of`, at `starts` to `ends`; `leading` where written with a leading capital): whether it
+    is a capitalised word of an acronym's definition, one of the words right before '(ACRONYM)', as many as the
+    acronym has capitals ('Maximum Likelihood Estimation (MLE)'; small words such as 'of' between them). Authors
+    capitalise those words by convention, not as names."""
+    defined = np.zeros(len(word_of), dtype=bool)
+    text = tokens.original
+    joiner = flags_of(tokens.words, ACRONYM_JOINERS)
+    matches = list(ACRONYM_DEFINITION_RE.finditer(text))
+    last = np.searchsorted(starts, [match.start() for match in matches]).astype(np.int64) - 1   # the word before '('
+    # most acronyms are defined by words written small ('large language models (LLMs)'): nothing to look at
+    for index in np.flatnonzero(leading[np.maximum(last, 0)] & (last >= 0)).tolist():
+        match, position = matches[index], int(last[index])
+        wanted = int(UPPER_CASE_BYTES[np.frombuffer(match.group(1), np.uint8)].sum())   # its capitals
+        after = match.start()
+        while position >= 0 and wanted and not text[ends[position]:after].strip(b" -"):
+            if leading[position]:
+                defined[position] = True
+                wanted -= 1
+            elif not joiner[word_of[position]]:
+                break
+            after, position = starts[position], position - 1
+    return defined
 
 
 def shouting_titles(tokens: Tokens, count: int, title_words: np.ndarray, inner: np.ndarray) -> np.ndarray:
