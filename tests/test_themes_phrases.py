@@ -135,18 +135,22 @@ def test_acronym_plurals_share_the_feature_of_their_singular():
     assert (stem("gpts"), stem("apps"), stem("models")) == ("gpt", "apps", "model")
 
 
-def test_display_forms_keep_the_capitals_authors_write_inside_sentences():
+def casing_of(titles: list[str], abstracts: list[str]) -> dict[str, str]:
+    """word_casing of papers with these titles and abstracts, by word."""
     from generator.schema import Paper
     from generator.themes.features import read_texts, word_casing
 
+    texts = read_texts([Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=t, abstract=a)
+                        for i, (t, a) in enumerate(zip(titles, abstracts))])
+    return {texts.tokens.words[w]: form for w, form in word_casing(texts).items()}
+
+
+def test_display_forms_keep_the_capitals_authors_write_inside_sentences():
     abstracts = ["We study Bayesian inference with Transformers. Bayesian models help.",
                  "A Bayesian view of LLMs. Transformers scale; the transformer learns.",
                  "Transformer models with Hebbian rules: Bayesian, and a transformer again.",
                  "Deep networks learn. Deep learning is deep."]
-    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Deep Hebbian Networks {i}", abstract=a)
-              for i, a in enumerate(abstracts)]
-    texts = read_texts(papers)
-    casing = {texts.tokens.words[w]: form for w, form in word_casing(texts).items()}
+    casing = casing_of([f"Deep Hebbian Networks {i}" for i in range(4)], abstracts)
     # mid-sentence capitals decide; sentence openings and title-case titles do not count
     assert casing["bayesian"] == "Bayesian" and casing["hebbian"] == "Hebbian"
     assert casing["llms"] == "LLMs"
@@ -158,35 +162,21 @@ def test_display_forms_keep_the_capitals_authors_write_inside_sentences():
 def test_title_case_compounds_and_titles_in_capitals_tell_no_casing():
     """'Fine-Tuning' and 'In-Context' are title case; 'PROSODY MODELS FOR SPEECH' is a title in capitals; 'LLMs'
     and 'BabyLM' keep their inner capitals, in titles too."""
-    from generator.schema import Paper
-    from generator.themes.features import read_texts, word_casing
-
     titles = ["Fine-Tuning In-Context Learners with LLMs", "PROSODY MODELS FOR SPEECH", "BabyLM and Prosody"]
-    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=t, abstract="A study of speech.")
-              for i, t in enumerate(titles)]
-    texts = read_texts(papers)
-    casing = {texts.tokens.words[w]: form for w, form in word_casing(texts).items()}
-    assert casing == {"llms": "LLMs", "babylm": "BabyLM"}
+    assert casing_of(titles, ["A study of speech."] * 3) == {"llms": "LLMs", "babylm": "BabyLM"}
 
 
 def test_the_capitals_of_an_acronyms_definition_tell_no_casing_unless_the_word_is_seen_nowhere_else():
     """'Recurrent Neural Networks (RNNs)' is capitalised for the acronym; 'networks' is written small elsewhere.
     'Markov Chain Monte Carlo (MCMC)': 'Markov' is seen nowhere else and keeps its capital."""
-    from generator.schema import Paper
-    from generator.themes.features import read_texts, word_casing
-
     abstracts = ["We train Recurrent Neural Networks (RNNs) and Maximum Likelihood Estimation (MLE) models.",
                  "Deep networks and recurrent networks; parameter estimation of neural models.",
                  "Sampling by Markov Chain Monte Carlo (MCMC) and Treatment Effect Estimation (TEE).",
                  "No acronyms here, only networks."]
-    papers = [Paper(id=f"p{i}", source=f"content/papers/p{i}.yml", title=f"Paper {i}", abstract=a)
-              for i, a in enumerate(abstracts)]
-    texts = read_texts(papers)
-    casing = {texts.tokens.words[w]: form for w, form in word_casing(texts).items()}
+    casing = casing_of([f"Paper {i}" for i in range(4)], abstracts)
     assert not {"networks", "neural", "recurrent", "estimation"} & set(casing)
     assert casing["markov"] == "Markov" and casing["rnns"] == "RNNs"
-    none = read_texts([Paper(id="q", source="content/papers/q.yml", title="T", abstract="Plain (text) only.")])
-    assert word_casing(none) == {}
+    assert casing_of(["T"], ["Plain (text) only."]) == {}
 
 
 def cohesion_of(abstracts: list[str]):
