@@ -13,7 +13,9 @@ UNICODE_HYPHENS = "\u2010\u2011"
 LETTERS_WITHOUT_DECOMPOSITION = {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ł": "l",
                                  "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d",
                                  "Ð": "D"}
-GREEK_LETTER_RE = re.compile(r"GREEK (?P<case>SMALL|CAPITAL) LETTER (?P<name>[A-Z]+)")
+GREEK_LETTER_RE = re.compile(r"GREEK (?P<case>SMALL|CAPITAL) LETTER (?:FINAL )?(?P<name>[A-Z]+)")
+# Unicode names λ 'LAMDA'; authors write 'lambda' (as LaTeX's \lambda).
+GREEK_SPELLINGS = {"LAMDA": "LAMBDA"}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -34,7 +36,8 @@ def ascii_char(char: str) -> str:
         return letters
     greek = GREEK_LETTER_RE.fullmatch(unicodedata.name(letters, "")) if len(letters) == 1 else None
     if greek:
-        return greek["name"].capitalize() if greek["case"] == "CAPITAL" else greek["name"].lower()
+        name = GREEK_SPELLINGS.get(greek["name"], greek["name"])
+        return name.capitalize() if greek["case"] == "CAPITAL" else name.lower()
     return "#"
 
 

@@ -54,6 +54,7 @@ def counted(texts: list[str]) -> tuple[list[Counter], list[Counter]]:
     ("Naïve Bayes – “quoted” words’ end", "Naive Bayes # #quoted# words# end"),
     ("classiﬁcation and ﬂows, pre\u2010trained", "classification and flows, pre-trained"),
     ("α-synuclein, β-VAE, TGF-β, Σ, µP", "alpha-synuclein, beta-VAE, TGF-beta, Sigma, muP"),
+    ("λ-calculus, Λ, Ο(n), φς", "lambda-calculus, Lambda, Omicron(n), phisigma"),
     ("Erdős–Rényi, Schrödinger, Søgaard, Łódź, Straße, İstanbul",
      "Erdos#Renyi, Schrodinger, Sogaard, Lodz, Strasse, Istanbul"),
     ("x² ™ 𝑥 Ｆｕｌｌ Кот", "x# # x Full ###"),
