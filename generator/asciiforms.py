@@ -34,13 +34,24 @@ def ascii_char(char: str) -> str:
     letters = LETTERS_WITHOUT_DECOMPOSITION.get(letters, letters)
     if letters.isascii() and letters.isalpha():
         return letters
-    greek = GREEK_LETTER_RE.fullmatch(unicodedata.name(letters, "")) if len(letters) == 1 else None
-    if greek:
-        name = GREEK_SPELLINGS.get(greek["name"], greek["name"])
-        return name.capitalize() if greek["case"] == "CAPITAL" else name.lower()
-    return "#"
+    return (greek_letter_name(letters) if len(letters) == 1 else None) or "#"
+
+
+@functools.lru_cache(maxsize=256)
+def greek_letter_name(char: str) -> str | None:
+    """A Greek letter's name as authors write it in ASCII ('α' -> 'alpha', 'Σ' -> 'Sigma', 'λ' -> 'lambda'; accents
+    aside: 'ά' -> 'alpha'), or None for any other character."""
+    greek = GREEK_LETTER_RE.fullmatch(unicodedata.name(unicodedata.normalize("NFD", char)[:1], ""))
+    if greek is None:
+        return None
+    name = GREEK_SPELLINGS.get(greek["name"], greek["name"])
+    return name.capitalize() if greek["case"] == "CAPITAL" else name.lower()
 
 
 def ascii_text(text: str) -> str:
     """The text with each non-ASCII character replaced as ascii_char says."""
     return text if text.isascii() else NON_ASCII_RE.sub(lambda m: ascii_char(m.group()), text)
+
+
+# The names of the 24 letters, 'alpha' to 'omega' (LaTeX's \alpha to \omega).
+GREEK_LETTER_NAMES = frozenset(greek_letter_name(chr(code)) for code in range(ord("α"), ord("ω") + 1))

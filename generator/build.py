@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from functools import partial
-from typing import Callable, TypeVar
+from typing import Callable, Sequence, TypeVar
 
 from generator.collector import collector_skips_what_exists
 from generator.contribute import PAGE as CONTRIBUTE, contribute_page, contributing_text
@@ -21,15 +21,15 @@ from generator.memo import PreviewMemo
 from generator.render import Renderer
 from generator.themelock import read_lock
 from generator.embeddings import Embed, encoder_for
-from generator.themes import Grouping, group_papers
+from generator.themes import Grouping, LockedTheme, group_papers
 
 FALLBACK_DATE = dt.date(2000, 1, 1)
 
 
-def group(catalog: Catalog, project: Project, locked: bool = True) -> Grouping:
-    """The theme step on a loaded catalog; the project's theme lock (if any, and unless not `locked`) keeps
-    themes stable, and its embedding model (if the config names one) adds the meaning view."""
-    lock = read_lock(project) if locked else ()
+def group(catalog: Catalog, project: Project, lock: Sequence[LockedTheme] | None = None) -> Grouping:
+    """The theme step on a loaded catalog; a theme lock (the project's unless one is given; () for none) keeps
+    themes stable, and the project's embedding model (if the config names one) adds the meaning view."""
+    lock = read_lock(project) if lock is None else lock
     return group_papers(catalog.papers, catalog.config.themes, catalog.curated, lock, embedder(project, catalog))
 
 

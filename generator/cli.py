@@ -277,7 +277,7 @@ def themes(project, as_json, update, freeze, force):
             raise click.UsageError(f"{project.relative(project.themes_file)} declares the themes; "
                                    "--update locks automatic themes only")
         # both start from a fresh clustering; --update keeps the identity of themes that continue
-        grouping = align_with_lock(group(dataclasses.replace(catalog, curated=()), project, locked=False),
+        grouping = align_with_lock(group(dataclasses.replace(catalog, curated=()), project, lock=()),
                                    themelock.read_lock(project))
         if update:
             path = themelock.write_lock(project, grouping)

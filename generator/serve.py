@@ -10,7 +10,7 @@ import jinja2
 import jinja2.bccache
 import yaml
 
-from generator.build import embedder, generate, generated_files
+from generator.build import generate, generated_files, group
 from generator.content import Catalog, load_catalog
 from generator.errors import ContentError
 from generator.exports import bibtex_entries
@@ -22,7 +22,7 @@ from generator.paths import paper_path
 from generator.project import Project
 from generator.render import Renderer
 from generator.themelock import read_lock
-from generator.themes import Grouping, group_papers
+from generator.themes import Grouping
 
 PROJECT_ENV = "READINGLIST_PROJECT"
 log = logging.getLogger("mkdocs.readinglist")
@@ -65,8 +65,7 @@ def regenerate(project: Project, preview: Preview) -> list | None:
             grouping = preview.full[2]
             files = {**preview.files, **edited_pages(project, catalog, grouping, edited, preview.memo)}
         else:
-            grouping = group_papers(catalog.papers, catalog.config.themes, catalog.curated, lock,
-                                    embedder(project, catalog))
+            grouping = group(catalog, project, lock)
             files = generated_files(project, catalog, grouping, preview.memo)
             preview.full = (catalog, lock, grouping)
             preview.memo.pages.next_round()  # a quick update keeps every page for the full one

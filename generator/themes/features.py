@@ -18,6 +18,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
 
+from generator.asciiforms import GREEK_LETTER_NAMES
 from generator.embeddings import Embed
 from generator.schema import Paper
 from generator.themes import phrases
@@ -42,8 +43,6 @@ COPYRIGHT_RE = re.compile(r"(?:©|\bcopyright\s*(?:©|\(c\))?\s*(?=\d{4}))[^.]*\
 # every abstract of a 10,000-paper list it took 0.14 s, these tests 0.02 s).
 COPYRIGHT_MARKS = ("©", "opyright", "eserved")
 LATEX_COMMAND_RE = re.compile(r"\\(?:var)?([A-Za-z]+)")
-GREEK_LETTER_NAMES = frozenset("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
-                               "sigma tau upsilon phi chi psi omega".split())
 LATENT_DIMENSIONS = 50
 # Cosine similarity used for graphs: this share from the latent (LSA) view, the rest from TF-IDF.
 LATENT_SHARE = 0.5

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from typing import NamedTuple, Sequence
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from generator.asciiforms import GREEK_LETTER_RE, ascii_text
+from generator.asciiforms import ascii_text, greek_letter_name
 from generator.schema import RESERVED_NAMES
 from generator.themes.features import DETERMINERS, OBJECT_SHARE, Features, flags_of, stem, uses_before_determiners
 from generator.themes.phrases import factorize
@@ -610,7 +609,7 @@ def leading_word(ranked: Sequence[str], multi: Sequence[str]) -> list[str]:
 def capitalise(text: str) -> str:
     """First letter upper case; acronyms and the rest left as written, and a leading Greek letter too ('α-synuclein
     aggregation': its capital, 'Α', reads as an A)."""
-    return text if text and GREEK_LETTER_RE.match(unicodedata.name(text[0], "")) else text[:1].upper() + text[1:]
+    return text if text and greek_letter_name(text[0]) else text[:1].upper() + text[1:]
 
 
 def slug_for(name: str, taken: set[str]) -> str:

@@ -10,6 +10,7 @@ seconds, this takes a fraction of one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -54,14 +55,11 @@ def written_forms(texts: list[str]) -> dict[str, str]:
     'Schrödinger', 'alpha-synuclein' -> 'α-synuclein', so that display forms show them as written. Each ASCII form
     also in lower case ('naive' -> 'naïve', from a sentence's 'Naïve'), after the forms written so. The most used
     form wins, ties the first in order."""
-    counts: dict[tuple[str, str], int] = {}
+    counts: Counter[tuple[str, str]] = Counter()
     for text in texts:
         # most texts are ASCII, most others hold only typographic quotes and dashes
-        if text.isascii() or not any(char.isalpha() for char in NON_ASCII_RE.findall(text)):
-            continue
-        for word in WRITTEN_WORD_RE.findall(text):
-            if not word.isascii():
-                counts[(ascii_text(word), word)] = counts.get((ascii_text(word), word), 0) + 1
+        if not text.isascii() and any(char.isalpha() for char in NON_ASCII_RE.findall(text)):
+            counts.update((ascii_text(word), word) for word in WRITTEN_WORD_RE.findall(text) if not word.isascii())
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     forms: dict[str, str] = {}
     for (ascii_form, word), _ in ranked:

@@ -56,6 +56,11 @@ def nearest(features: Features, limit: int) -> Neighbours:
     return similar_only(np.concatenate(index), np.concatenate(score))
 
 
+def candidate_dots(points: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Each paper's dot product (a cosine: the rows are unit) with each of its candidates, in a dense view."""
+    return np.einsum("ij,ikj->ik", points, points[candidates])
+
+
 def nearest_scalable(features: Features, limit: int, seed: int) -> Neighbours:
     """nearest() for long lists: the same blended similarity, for a shortlist found in the closest cells.
 
@@ -70,10 +75,8 @@ def nearest_scalable(features: Features, limit: int, seed: int) -> Neighbours:
     candidates = shortlist(features, take, seed)
     rows = np.repeat(np.arange(n)[:, None], take, axis=1)
     direct = pair_dots(features.tfidf, rows.ravel(), candidates.ravel()).reshape(rows.shape)
-    latent = np.einsum("ij,ikj->ik", features.latent, features.latent[candidates])
-    meaning = (None if features.meaning is None
-               else np.einsum("ij,ikj->ik", features.meaning.papers, features.meaning.papers[candidates]))
-    scores = blended(direct, latent, meaning)
+    meaning = None if features.meaning is None else candidate_dots(features.meaning.papers, candidates)
+    scores = blended(direct, candidate_dots(features.latent, candidates), meaning)
     # best first, ties by index (as nearest() does)
     order = np.lexsort((candidates, -scores), axis=1)[:, :limit]
     return similar_only(np.take_along_axis(candidates, order, axis=1), np.take_along_axis(scores, order, axis=1))
