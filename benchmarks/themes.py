@@ -42,6 +42,10 @@ SUBSETS = 16
 LEFT_OUT_DRAWS = 20
 # Deals of the whole list into suggestion folds, for the noise of top-1 and top-3.
 FOLD_DRAWS = 5
+# Lists where some entries have no abstract (contributors may leave it out): the share of papers stripped of theirs,
+# and how many random draws of them.
+WITHOUT_ABSTRACTS = (0.3, 1.0)
+WITHOUT_ABSTRACT_DRAWS = 3
 SETTINGS = ThemesSection()
 EMBED = None  # --embeddings: the sentence encoder of the optional meaning view
 
@@ -165,6 +169,7 @@ def quality(papers, truth, themes, quick=False):
     one_left_out(papers, truth, LEFT_OUT_DRAWS // 2 if quick else LEFT_OUT_DRAWS)
     if not quick:
         other_folds(papers, truth, themes)
+        without_abstracts(papers, truth)
     return grouping
 
 
@@ -185,6 +190,20 @@ def one_left_out(papers, truth, draws, seed=5):
     nmi, ari, count = np.array(rows).T
     print(f"one paper left out ({len(rows)} draws): auto NMI {nmi.min():.3f}-{nmi.max():.3f} (mean {nmi.mean():.3f}), "
           f"ARI {ari.min():.3f}-{ari.max():.3f} (mean {ari.mean():.3f}), {count.min():.0f}-{count.max():.0f} themes")
+
+
+def without_abstracts(papers, truth, seed=7):
+    """The automatic figures when a share of the entries have a title and no abstract (every share of
+    WITHOUT_ABSTRACTS, WITHOUT_ABSTRACT_DRAWS random draws of the papers below 1)."""
+    rng = random.Random(seed)
+    for share in WITHOUT_ABSTRACTS:
+        rows = []
+        for _ in range(WITHOUT_ABSTRACT_DRAWS if share < 1 else 1):
+            bare = {p.id for p in rng.sample(papers, round(share * len(papers)))}
+            rows.append(automatic([dataclasses.replace(p, abstract=None) if p.id in bare else p for p in papers],
+                                  truth)[:3])
+        print(f"{share:.0%} of entries without an abstract: " + ", ".join(
+            f"auto NMI {nmi:.3f} ARI {ari:.3f} ({count} themes)" for nmi, ari, count in rows))
 
 
 def perturbed(papers, count, seed=0):
