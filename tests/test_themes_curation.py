@@ -22,7 +22,7 @@ from generator.themes import curation
 from generator.themes.features import declared_views, read_texts, stem, vectorize
 from generator.themes.naming import (Dangling, adjectives_by_ending, dangling_marks, distinct, ending_in_modifiers,
                                      idiom_tails, lone_modifiers, modifier_words, name_and_phrases, predicative_words,
-                                     qualifying_stems, truncated_pairs, verbs_in_ing, without_dangling_words)
+                                     qualifying_stems, truncated_pairs, verbs_taking_objects, without_dangling_words)
 
 SETTINGS = ThemesSection()
 def theme_name(*arguments) -> str:
@@ -305,10 +305,26 @@ def test_an_ing_form_mostly_followed_by_a_determiner_is_a_verb_and_no_term_alone
                  "Learning in-context, parsing fast."]
     features = features_of(abstracts)
     words = features.texts.tokens.words
-    assert [w for w, flag in zip(words, verbs_in_ing(features)) if flag] == ["incorporating"]
-    flagged = lone_modifiers(features, modifier_words(words) | verbs_in_ing(features))
+    assert [w for w, flag in zip(words, verbs_taking_objects(features)) if flag] == ["incorporating"]
+    flagged = lone_modifiers(features, modifier_words(words) | verbs_taking_objects(features))
     assert "incorporating" in features.display(np.flatnonzero(flagged))
     assert not {"learning", "parsing"} & set(features.display(np.flatnonzero(flagged)))
+
+
+def test_a_word_mostly_followed_by_a_determiner_is_a_verb_and_no_term_alone():
+    """'unlock' is written 'unlock the', 'unlock their': a verb, which gave way only in -s and -ing forms before
+    ("LLM pretraining and unlock" named a theme); 'memory' and 'distillation' are nouns, though once followed by
+    'the' at a clause's end; a single 'gather a' tells nothing."""
+    abstracts = ["Fine-tuning can unlock the memory of models; distillation the student learns.",
+                 "We unlock their reasoning with distillation and memory.",
+                 "Memory the model keeps: distillation of memory.",
+                 "We gather a corpus for distillation.", "Memory and distillation, unlocked."]
+    features = features_of(abstracts)
+    words = features.texts.tokens.words
+    assert [w for w, flag in zip(words, verbs_taking_objects(features)) if flag] == ["unlock"]
+    flagged = features.display(np.flatnonzero(lone_modifiers(features, modifier_words(words)
+                                                             | verbs_taking_objects(features))))
+    assert "unlock" in flagged and not {"memory", "distillation", "gather"} & set(flagged)
 
 
 def test_a_word_written_after_a_copula_or_very_is_an_adjective_and_no_term_alone():

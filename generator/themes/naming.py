@@ -16,7 +16,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from generator.asciiforms import ascii_text, greek_letter_name
 from generator.schema import RESERVED_NAMES
-from generator.themes.features import DETERMINERS, OBJECT_SHARE, Features, flags_of, stem, uses_before_determiners
+from generator.themes.features import (DETERMINERS, MIN_S_FORM_LENGTH, MIN_VERB_MARKS, OBJECT_SHARE, Features,
+                                       flags_of, stem, uses_before_determiners)
 from generator.themes.phrases import factorize
 
 NAME_PHRASES = 2
@@ -51,7 +52,9 @@ MIN_MODIFIER_LENGTH = 6
 # So does an -ing form its authors mostly write as a verb: one followed by a determiner, its object's first word,
 # in at least OBJECT_SHARE of its uses ('incorporating the', 'pushing the limits', 'following their'). The -ing
 # nouns that name topics almost never are ('learning', 'parsing', 'grokking': at most 0.13 on three lists; the
-# verbs 0.3 to 1). (DETERMINERS and OBJECT_SHARE are features', which reads -s forms the same way.)
+# verbs 0.3 to 1). So does any other word not in -s so written twice or more ('unlock the', 'gather a'): "LLM
+# pretraining and unlock" had named a theme. (DETERMINERS and OBJECT_SHARE are features', which reads -s forms the
+# same way.)
 # And so does a word its authors write after a copula or a degree word ('is robust', 'very important') in at least
 # PREDICATIVE_SHARE of its uses, twice or more: an adjective. On three lists 'robust', 'important' and 'efficient'
 # score 0.10 to 0.33, nouns at most 0.01 ('data', 'learning', 'dialogue'). 'more' and 'less' are no markers: they
@@ -119,7 +122,7 @@ def dangling_marks(features: Features) -> Dangling:
     # a phrase may end in an -ing verb's noun use ('scientific reviewing'); alone, the word reads as the verb. The
     # endings of adjectives are read alone too: a phrase ending in one without a plural is often a noun's
     # ('computational logic')
-    alone = modifier | verbs_in_ing(features) | predicative_words(features) | adjectives_by_ending(features)
+    alone = modifier | verbs_taking_objects(features) | predicative_words(features) | adjectives_by_ending(features)
     return Dangling(qualifying_stems(features), lone_modifiers(features, alone) | idiom_tails(features)
                     | ending_in_modifiers(features, modifier) | truncated_pairs(features))
 
@@ -435,14 +438,22 @@ def ending_in_modifiers(features: Features, modifier_word: np.ndarray) -> np.nda
     return ending
 
 
-def verbs_in_ing(features: Features) -> np.ndarray:
-    """Per word of the list: an -ing form its authors mostly write as a verb, one that takes an object (see
-    OBJECT_SHARE): 'incorporating', 'pushing', 'following'; not 'learning', 'parsing' or 'grokking'."""
+def verbs_taking_objects(features: Features) -> np.ndarray:
+    """Per word of the list: a verb its authors write with an object, a determiner next in at least OBJECT_SHARE
+    of its uses. An -ing form so used MODIFIER_USES times or more: 'incorporating', 'pushing', 'following'; not
+    'learning', 'parsing' or 'grokking'. Another word not in -s so used MIN_VERB_MARKS times or more: 'unlock the',
+    'gather a', 'propose a' (on three lists all but a few of the 200 words it marks are verbs or prepositions;
+    the nouns among them, 'design' or 'control', were written as verbs there). A word in -s is features' to tell
+    (s_forms_taking_objects): 'models' and 'tasks' are nouns."""
     texts = features.texts
-    candidate = np.array([len(word) >= MIN_MODIFIER_LENGTH and word.endswith("ing") for word in texts.tokens.words],
-                         dtype=bool)
-    uses, before_determiner = uses_before_determiners(texts.tokens, texts.tokens.stream[:texts.prose_end], candidate)
-    return candidate & (uses >= MODIFIER_USES) & (before_determiner >= OBJECT_SHARE * uses)
+    words = texts.tokens.words
+    ing = np.array([len(word) >= MIN_MODIFIER_LENGTH and word.endswith("ing") for word in words], dtype=bool)
+    other = np.array([len(word) >= MIN_S_FORM_LENGTH and not word.endswith(("s", "ing")) for word in words],
+                     dtype=bool)
+    uses, before_determiner = uses_before_determiners(texts.tokens, texts.tokens.stream[:texts.prose_end],
+                                                      ing | other)
+    often = before_determiner >= OBJECT_SHARE * uses
+    return often & ((ing & (uses >= MODIFIER_USES)) | (other & (before_determiner >= MIN_VERB_MARKS)))
 
 
 def predicative_words(features: Features) -> np.ndarray:
