@@ -116,6 +116,12 @@ def syntax_problem(error: yaml.YAMLError, text: str, rel: str) -> Problem:
                        f"{what} opened at column {start.column + 1} is never closed; add {CLOSING[unclosed]}")
     if mark is None:
         return Problem(rel, None, None, f"this is not valid YAML: {reason}")
+    colon = colon_in_plain_value(text, mark) if reason == "mapping values are not allowed here" else None
+    if colon:
+        key, value = colon
+        return Problem(rel, mark.line + 1, key or None,
+                       f"the value holds ': ', which YAML reads as the start of another key; put the whole value "
+                       f"in quotes: {key + ': ' if key else '- '}{quoted(value)}")
     quote = closed_too_soon(text, mark)
     if quote:
         # the other quote mark always works: an unquoted title with ': ' in it is no valid YAML either
@@ -125,6 +131,28 @@ def syntax_problem(error: yaml.YAMLError, text: str, rel: str) -> Problem:
                        f"the quoted value ends at column {mark.column} but the line goes on: a {quote} inside a "
                        f"{quote}...{quote} value ends it; {fix}")
     return Problem(rel, mark.line + 1, None, f"this is not valid YAML at column {mark.column + 1}: {reason}")
+
+
+# A line 'key: value' or '- value' whose unquoted value holds ': ' ('title: Attention: a survey').
+PLAIN_VALUE_RE = re.compile(r"^\s*(?:([A-Za-z_][\w-]*):|-)\s+([^'\"\[{|>&*!#\s].*)$")
+
+
+def colon_in_plain_value(text: str, mark) -> tuple[str, str] | None:
+    """The key ('' for a list item) and unquoted value of the line PyYAML stopped on, when it stopped at a ': '
+    inside that value; ' ...' ends the value when it goes on over the next lines."""
+    lines = text.splitlines()
+    found = PLAIN_VALUE_RE.match(lines[mark.line]) if mark.line < len(lines) else None
+    if not found or mark.column <= found.start(2):
+        return None
+    indent = len(lines[mark.line]) - len(lines[mark.line].lstrip())
+    after = lines[mark.line + 1] if mark.line + 1 < len(lines) else ""
+    goes_on = after.strip() and len(after) - len(after.lstrip()) > indent
+    return found.group(1) or "", found.group(2).rstrip() + (" ..." if goes_on else "")
+
+
+def quoted(value: str) -> str:
+    """A value in the quotes that need no escape inside: double, or single with any ' written twice."""
+    return f'"{value}"' if '"' not in value else "'" + value.replace("'", "''") + "'"
 
 
 def unclosed_opening(error: yaml.YAMLError) -> str | None:

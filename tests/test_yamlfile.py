@@ -111,6 +111,18 @@ BROKEN = [
     ("title: a\x00b\n", ["x.yml:1: contains the control character U+0000 at column 9, which YAML does not allow; "
                           "remove it"]),
     ("title: x\n  y: z\n", ["x.yml:2: this is not valid YAML at column 4: mapping values are not allowed here"]),
+    ("title: Attention: a survey\nabstract: x\n", ['x.yml:1: title: the value holds \': \', which YAML reads as the '
+                                                  'start of another key; put the whole value in quotes: title: "Attention: '
+                                                  'a survey"']),
+    ('year: 2020\ntitle: The "Lottery": a note\n', ["x.yml:2: title: the value holds ': ', which YAML reads as the "
+                                                    "start of another key; put the whole value in quotes: title: 'The "
+                                                    "\"Lottery\": a note'"]),
+    ("code:\n  - https://a.org\n  - see: https://b.org\n  - x: y: z\n", ["x.yml:4: the value holds ': ', which YAML "
+                                                                     "reads as the start of another key; put the whole "
+                                                                     'value in quotes: - "x: y: z"']),
+    ("title: The Lottery: a\n  note on it\nyear: 2020\n", ["x.yml:1: title: the value holds ': ', which YAML reads as "
+                                                          "the start of another key; put the whole value in quotes: "
+                                                          'title: "The Lottery: a ..."']),
     ("authors:\n  - A B\n  C D\nyear: 2017\n", ["x.yml:3: this line is neither 'key: value' nor a list item "
                                                   "'- value'; add the missing ':' or '- '"]),
     ("title: a\ntitle: b\n", ["x.yml:2: title: appears twice; keep one"]),
