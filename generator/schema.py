@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -225,16 +226,26 @@ def check_slug_list(value: Any) -> tuple[str, ...]:
     return items
 
 
-COLOUR_RE = re.compile(r"^[a-z]+(?: [a-z]+)*$")
+# The colours Material's palette styles (its palette stylesheet has a rule for each); any other name would leave
+# the site uncoloured without a word. Accents are the primary colours but the greys, brown, black and white.
+ACCENT_COLOURS = ("red", "pink", "purple", "deep purple", "indigo", "blue", "light blue", "cyan", "teal", "green",
+                  "light green", "lime", "yellow", "amber", "orange", "deep orange")
+PRIMARY_COLOURS = ACCENT_COLOURS + ("brown", "grey", "blue grey", "black", "white")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
-def check_colour(value: Any) -> str:
-    # Material writes the name into an attribute; its names are lowercase words ('deep purple').
-    text = check_text(value)
-    if not COLOUR_RE.match(text):
-        raise Invalid(f"expected a Material colour name such as 'indigo' or 'deep purple', found {text[:40]!r}")
-    return text
+def colour_check(names: tuple[str, ...]) -> Callable[[Any], str]:
+    """The check of a colour among `names`, written as Material writes them ('deep purple', any case)."""
+    def check_colour(value: Any) -> str:
+        text = " ".join(check_text(value).lower().replace("-", " ").split())
+        if text not in names:
+            close = difflib.get_close_matches(text, names, n=1)
+            hint = "Material has it for the primary colour only; " if text in PRIMARY_COLOURS else \
+                f"did you mean '{close[0]}'? " if close else ""
+            raise Invalid(f"expected a Material colour name, found {str(value)[:40]!r}; {hint}the colours are "
+                          + ", ".join(names))
+        return text
+    return check_colour
 
 
 def check_language(value: Any) -> str:
@@ -299,7 +310,8 @@ KINDS: dict[str, Kind] = {
     "arxiv": Kind(check_arxiv, {"type": "string", "pattern": "^(arxiv:|https?://arxiv\\.org/(abs|pdf)/)?\\S+$"}),
     "bibtex": Kind(check_bibtex, _TEXT),
     "slug_list": Kind(check_slug_list, {"type": "array", "items": {"type": "string", "pattern": SLUG_RE.pattern}}),
-    "colour": Kind(check_colour, {"type": "string", "pattern": COLOUR_RE.pattern}),
+    "colour": Kind(colour_check(PRIMARY_COLOURS), {"type": "string", "enum": list(PRIMARY_COLOURS)}),
+    "accent_colour": Kind(colour_check(ACCENT_COLOURS), {"type": "string", "enum": list(ACCENT_COLOURS)}),
     "language": Kind(check_language, {"type": "string", "pattern": LANGUAGE_RE.pattern}),
     "count": Kind(check_count, {"oneOf": [{"const": "auto"}, {"type": "integer", "minimum": 1}]}),
     "int": Kind(check_int, {"type": "integer"}),
@@ -394,7 +406,8 @@ class AppearanceSection:
     """Material for MkDocs options the curator may set."""
 
     primary: str = declared("colour", "Material primary colour, such as 'indigo'.", default="indigo")
-    accent: str = declared("colour", "Material accent colour.", default="indigo")
+    accent: str = declared("accent_colour", "Material accent colour (links, buttons), such as 'deep orange'.",
+                           default="indigo")
     dark_mode: bool = declared("bool", "Offer a light/dark toggle.", default=True)
 
 

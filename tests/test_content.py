@@ -123,6 +123,21 @@ def test_site_config_values_are_checked_and_unknown_keys_warned():
     ]
 
 
+def test_colours_are_the_ones_material_styles():
+    # any other name left the site uncoloured without a word; case and hyphens are read as Material reads them
+    config, problems = config_from_yaml("appearance:\n  primary: Blue-Grey\n  accent: deep  orange\n",
+                                        "site_config.yml")
+    assert problems == [] and (config.appearance.primary, config.appearance.accent) == ("blue grey", "deep orange")
+    _, problems = config_from_yaml("appearance:\n  primary: gray\n  accent: grey\n", "site_config.yml")
+    messages = [str(p) for p in problems]
+    assert messages[0].startswith("site_config.yml:2: appearance.primary: expected a Material colour name, found "
+                                  "'gray'; did you mean 'grey'? the colours are red, pink,")
+    assert messages[0].endswith(", deep orange, brown, grey, blue grey, black, white")
+    assert messages[1].startswith("site_config.yml:3: appearance.accent: expected a Material colour name, found "
+                                  "'grey'; Material has it for the primary colour only; the colours are red,")
+    assert messages[1].endswith(", orange, deep orange")
+
+
 @pytest.mark.parametrize("value, ok", [(0, True), (5, True), (20, True), (-3, False), (21, False), (500, False)])
 def test_the_related_papers_count_is_a_small_whole_number(value, ok):
     # a negative count once listed nearly every paper of the list on each page, as did a huge one
