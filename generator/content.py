@@ -140,16 +140,23 @@ def curated_from_yaml(text: str, rel: str) -> tuple[list[CuratedTheme], list[Pro
         return [], problems
     top, top_problems = _themes_list(doc, rel)
     problems += top_problems
-    themes, slugs = [], set()
+    themes, slugs, names = [], set(), {}
     for index, item in enumerate(top):
         values, item_problems = validate_mapping(CuratedTheme, item, doc, rel, prefix=f"themes.{index}.",
                                                  unknown="warning")
         problems += item_problems
+        # readers tell themes apart by their names (the navigation, the home page): 'Memory' and 'memory' are one
+        name = " ".join(values.get("name", "").casefold().split())
         if "slug" in values and values["slug"] in slugs:
             problems.append(Problem(rel, doc.lines.get(f"themes.{index}.slug"), f"themes.{index}.slug",
                                     f"'{values['slug']}' is declared twice; slugs must be unique"))
         elif {"slug", "name"} <= values.keys():
+            if name in names:
+                problems.append(Problem(rel, doc.lines.get(f"themes.{index}.name"), f"themes.{index}.name",
+                                        f"'{values['name']}' is also the name of theme '{names[name]}'; readers "
+                                        "tell themes apart by their names, so give each its own"))
             slugs.add(values["slug"])
+            names.setdefault(name, values["slug"])
             themes.append(CuratedTheme(**values))
     return themes, problems
 

@@ -159,6 +159,17 @@ def test_curated_themes_must_have_unique_slugs():
         "content/themes.yml:5: themes.1.slug: 'a' is declared twice; slugs must be unique"]
 
 
+def test_curated_themes_must_have_names_a_reader_tells_apart():
+    # the second theme still takes its pins, so a pin to it is not reported as a pin to an unknown theme
+    themes, problems = curated_from_yaml(
+        "themes:\n  - slug: a\n    name: Memory  models\n    description: x\n  - slug: b\n    name: memory Models\n"
+        "    description: y\n  - slug: c\n    name: Memory\n    description: z\n", "content/themes.yml")
+    assert [t.slug for t in themes] == ["a", "b", "c"]
+    assert [str(p) for p in problems] == [
+        "content/themes.yml:6: themes.1.name: 'memory Models' is also the name of theme 'a'; readers tell themes "
+        "apart by their names, so give each its own"]
+
+
 def test_a_key_left_out_of_a_declared_theme_is_reported_where_that_theme_starts():
     _, problems = curated_from_yaml(
         "themes:\n  - slug: a\n    name: A\n    description: x\n  - name: B\n    description: y\n"
