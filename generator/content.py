@@ -17,6 +17,7 @@ from typing import Any, Callable, Sequence
 
 from generator import checks, embeddings
 from generator.collector import no_cycle_collection
+from generator.entryfile import slugify
 from generator.errors import ContentError, Problem
 from generator.memo import RoundMemo
 from generator.parallel import in_background, parallel_map
@@ -117,8 +118,8 @@ def _paper_and_document(text: str, rel: str, stem: str) -> tuple[Paper | Labels 
     """The entry's paper, or only its Labels when it has errors (None when it is not even a mapping)."""
     problems = []
     if not SLUG_RE.match(stem):
-        problems.append(Problem(rel, None, None, "the file name must be lowercase letters, digits and "
-                                                 "hyphens followed by .yml, like 'attention-is-all-you-need.yml'"))
+        problems.append(Problem(rel, None, None, "the file name must be lowercase letters, digits and hyphens "
+                                                 f"followed by .yml: rename it to '{slugify(stem)}.yml'"))
     elif stem in RESERVED_NAMES:
         problems.append(Problem(rel, None, None, f"the file name: {reserved_message(stem)}"))
     doc, parse_problems = parse_yaml(text, rel)

@@ -92,7 +92,7 @@ def test_a_file_name_that_is_not_an_id_is_an_error(tmp_path: Path):
     result = run(root, "check")
     assert result.exit_code == 1
     assert "content/papers/Attention_v2.yml: the file name must be lowercase letters, digits and hyphens " \
-           "followed by .yml, like 'attention-is-all-you-need.yml'" in result.stdout
+           "followed by .yml: rename it to 'attention-v2.yml'" in result.stdout
 
 
 def test_a_clean_project_passes_with_exit_code_0(tmp_path: Path):

@@ -81,7 +81,7 @@ def test_each_broken_entry_gets_its_exact_message(text, expected):
 def test_a_file_name_that_is_not_an_id_is_reported():
     assert messages("title: A\nabstract: b\n", stem="My Paper") == [
         "content/papers/My Paper.yml: the file name must be lowercase letters, digits and hyphens "
-        "followed by .yml, like 'attention-is-all-you-need.yml'"]
+        "followed by .yml: rename it to 'my-paper.yml'"]
 
 
 def test_every_problem_of_every_file_is_reported_at_once(fixture_project: Path):

@@ -481,8 +481,8 @@ REFUSED = [
     ("con.yml", "title: Device name\nabstract: y\n",
      "con.yml: the file name: 'con' is a name Windows reserves for a device and cannot be a file name; choose another"),
     ("Clash.yml", "title: Clash upper\nabstract: y\n",
-     "Clash.yml: the file name must be lowercase letters, digits and hyphens followed by .yml, like "
-     "'attention-is-all-you-need.yml'"),
+     "Clash.yml: the file name must be lowercase letters, digits and hyphens followed by .yml: rename it to "
+     "'clash.yml'"),
     ("clash.yml", "title: Clash lower\nabstract: y\n",
      "clash.yml: has the same id as content/papers/Clash.yml but for case or Unicode normalization (one file on "
      "macOS and Windows); rename one of them"),
