@@ -136,6 +136,14 @@ def test_a_publishers_copyright_line_ties_no_papers():
     assert with_lines.related == plain.related
 
 
+def test_a_copyright_line_in_capitals_is_no_words_either():
+    from generator.themes.features import without_copyright
+    assert without_copyright("We parse trees. COPYRIGHT 2020 IEEE. ALL RIGHTS RESERVED.").strip() == "We parse trees."
+    assert without_copyright("Trees. Copyright 2019 ACM.").strip() == "Trees."
+    assert without_copyright("We keep copyrighted text and reserved words.") == \
+        "We keep copyrighted text and reserved words."
+
+
 def test_names_and_terms_show_words_as_written_and_slugs_in_ascii():
     """'Schrödinger' and 'α-synuclein' are read as 'Schrodinger' and 'alpha-synuclein', shown as written (a leading
     Greek letter kept small: 'Α' reads as an A), and put in slugs in their ASCII form."""
