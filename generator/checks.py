@@ -12,7 +12,7 @@ import itertools
 import os
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 from urllib.parse import urlsplit
 
@@ -424,6 +424,7 @@ class CheckResult:
     strict: bool
     suggestions: dict[str, tuple[tuple[str, float], ...]]
     themes: str  # where themes come from: "curated" (content/themes.yml), "locked" (the lock) or "automatic"
+    names: dict[str, str] = field(default_factory=dict)   # each suggested theme's name, by slug
 
     @property
     def errors(self) -> int:
@@ -459,7 +460,11 @@ def result_text(result: CheckResult) -> str:
                      if result.themes == "curated" else
                      "New entries and the themes they fit best (the first is where the build puts them):")
         for paper_id, ranked in result.suggestions.items():
-            lines.append(f"  {paper_id}: " + ", ".join(f"{slug} {score:.2f}" for slug, score in ranked))
+            lines.append(f"  {paper_id}:")
+            # a curated theme's slug is what a pin names; the others' would be noise
+            lines += [f"    {rank}. {result.names.get(slug, slug)}"
+                      f"{f' [{slug}]' if result.themes == 'curated' else ''} {score:.2f}"
+                      for rank, (slug, score) in enumerate(ranked, start=1)]
     elif result.themes == "automatic":
         lines.append("No curated themes (content/themes.yml), so nothing to pin; "
                      "`readinglist themes` shows the automatic grouping.")

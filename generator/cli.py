@@ -342,15 +342,16 @@ def check_result(project, rels: list[str], strict: bool):
               if not p.theme and (p.id not in locked if themes == "locked" else themes == "curated")]
     wanted = set(rels)
     ranked = [p for p in ranked if not wanted or p.source in wanted]
-    suggestions = {}
+    suggestions, names = {}, {}
     # Themes are ranked only for content that would build; a broken pin would mislead the ranking.
     if ranked and not any(p.is_error for p in inspection.problems):
         from generator.build import group
 
         grouping = group(Catalog(inspection.config, inspection.papers, inspection.curated, ()), project)
         suggestions = {p.id: grouping.placements[p.id].suggestions[:3] for p in ranked}
+        names = {t.slug: t.name for t in grouping.themes}
     entries = len(list(project.papers_dir.glob("*.yml"))) if project.papers_dir.is_dir() else 0
-    return CheckResult(entries, tuple(problems), strict, suggestions, themes)
+    return CheckResult(entries, tuple(problems), strict, suggestions, themes, names)
 
 
 def project_path(project, path: Path) -> str:
