@@ -108,20 +108,34 @@ def parse_dump(text: str) -> list[dict]:
 
 def csv_records(text: str) -> list[Record]:
     """A CSV file with a header row naming the fields; list cells separate items with ';'."""
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise SourceError("line 1: expected a header row naming the columns, such as title,abstract,url")
-    records = []
+    # strict: a quote never closed or text after a closing quote is an error, not a cell running to the file's end
+    reader = csv.DictReader(io.StringIO(text), strict=True)
+    records, row_start = [], 2
     try:
+        if not reader.fieldnames:
+            raise SourceError("line 1: expected a header row naming the columns, such as title,abstract,url")
         for row in reader:
             values = {k: v for k, v in row.items() if k is not None and v not in (None, "")}
             if None in row:
                 values["(columns without a header)"] = row[None]
             if values:
-                records.append(Record(reader.line_num, values))
+                records.append(Record(row_start, values))   # the line a row of several lines starts on
+            row_start = reader.line_num + 1
     except csv.Error as error:
-        raise SourceError(f"line {reader.line_num}: {error}") from None
+        raise SourceError(csv_problem(str(error), row_start)) from None
     return records
+
+
+def csv_problem(error: str, row_start: int) -> str:
+    """What is wrong with a CSV row the csv module could not read, told on the line the row starts on (the module
+    does not count the lines of a row it fails on)."""
+    if error == "unexpected end of data":
+        return (f"line {row_start}: a quoted cell opened in this row is never closed, so the file ends inside it; "
+                f"close the quote, or write a quote inside a quoted cell twice (\"\")")
+    if error.endswith("expected after '\"'"):
+        return (f"line {row_start}: text follows a closing quote inside a cell of this row; quote the whole cell "
+                f"and write its quotes twice (\"A \"\"quoted\"\" word\")")
+    return f"line {row_start}: {error}"
 
 
 def jsonl_records(text: str) -> list[Record]:

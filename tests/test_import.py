@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.importers import Record, bibtex_records, csv_records, draft_from_record, jsonl_records
+from generator.importers import Record, SourceError, bibtex_records, csv_records, draft_from_record, jsonl_records
 from project_support import make_project, run
 from tests_fixtures_bibtex import BERT_BIBTEX
 
@@ -152,8 +152,21 @@ def test_bibtex_latex_becomes_plain_text():
     assert record.fields["author"] == ["Jan van der Berg", "Hans Müller, Jr"]
 
 
+@pytest.mark.parametrize("text, message", [
+    ('title,abstract\nA,b\n"Unclosed,abc\nmore\n', "line 3: a quoted cell opened in this row is never closed, so the "
+     'file ends inside it; close the quote, or write a quote inside a quoted cell twice ("")'),
+    ('title,abstract\n"Two\nlines",b\n"A" b,c\n', "line 4: text follows a closing quote inside a cell of this row; "
+     'quote the whole cell and write its quotes twice ("A ""quoted"" word")'),
+])
+def test_a_broken_csv_row_is_told_on_the_line_it_starts(text, message):
+    # a quote left open had read the rest of the file as one title
+    with pytest.raises(SourceError) as raised:
+        csv_records(text)
+    assert str(raised.value) == message
+
+
 def test_csv_and_jsonl_records_carry_their_source_lines():
-    assert [r.line for r in csv_records('title,year\n"Multi\nline",2020\nB,2021\n')] == [3, 4]
+    assert [r.line for r in csv_records('title,year\n"Multi\nline",2020\nB,2021\n')] == [2, 4]
     assert [r.line for r in jsonl_records('\n{"title": "A"}\n\n{"title": "B"}\n')] == [2, 4]
 
 
