@@ -452,6 +452,12 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else many or word + 's'}"
 
 
+def suggestion_line(rank: int, name: str, slug: str, score: float, pinnable: bool) -> str:
+    """One ranked theme suggestion, by the theme's name; a curated theme's slug too, which is what a pin names
+    (an automatic theme's would be noise)."""
+    return f"{rank}. {name}{f' [{slug}]' if pinnable else ''} {score:.2f}"
+
+
 def result_text(result: CheckResult) -> str:
     """Problems one per line as path:line: key: message, then suggestions, then a verdict line."""
     lines = [str(p) for p in result.problems]
@@ -461,9 +467,8 @@ def result_text(result: CheckResult) -> str:
                      "New entries and the themes they fit best (the first is where the build puts them):")
         for paper_id, ranked in result.suggestions.items():
             lines.append(f"  {paper_id}:")
-            # a curated theme's slug is what a pin names; the others' would be noise
-            lines += [f"    {rank}. {result.names.get(slug, slug)}"
-                      f"{f' [{slug}]' if result.themes == 'curated' else ''} {score:.2f}"
+            pinnable = result.themes == "curated"
+            lines += ["    " + suggestion_line(rank, result.names.get(slug, slug), slug, score, pinnable)
                       for rank, (slug, score) in enumerate(ranked, start=1)]
     elif result.themes == "automatic":
         lines.append("No curated themes (content/themes.yml), so nothing to pin; "

@@ -246,8 +246,10 @@ def print_suggestions(added) -> None:
         click.echo("Theme suggestions (pin one with 'theme: <slug>' in the entry):")
     else:
         click.echo("Likely themes (chosen automatically at build time; pins need content/themes.yml):")
+    from generator.checks import suggestion_line
+
     for rank, (slug, name, score) in enumerate(added.suggestions, start=1):
-        click.echo(f"  {rank}. {name} [{slug}] {score:.2f}")
+        click.echo("  " + suggestion_line(rank, name, slug, score, added.curated))
 
 
 @cli.command()
