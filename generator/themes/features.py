@@ -67,6 +67,7 @@ MIN_REPEAT_SHARE = 0.15
 # 'extensive evaluations', 'new state-of-the-art results', 'shed light'): a phrase made of them only is no term, so
 # it names no theme and is no key term or shared term. A written list, because no statistic of a list tells them
 # from a theme's own phrases: titles, score, lift and recurrence were each measured (benchmarks/README, session 13).
+# Not 'found': its stem is 'foundation''s.
 GENERIC_WORDS = frozenset("""
     recent current new novel previous existing various different wide broad large significant substantial extensive
     comprehensive empirical experimental practical real principled pivotal important key crucial good better best
@@ -81,7 +82,7 @@ GENERIC_WORDS = frozenset("""
     use used using achieve achieves achieved outperform outperforms outperformed improve improves improved show shows
     showed shown demonstrate demonstrates demonstrated propose proposes present presents introduce introduces
     introduced describe describes described provide provides provided obtain obtains obtained yield yields perform
-    performs performed reveal reveals suggest suggests shed
+    performs performed reveal reveals suggest suggests shed find finds finding findings
     previously recently currently significantly substantially consistently furthermore overall instead like far
 """.split())
 # Of those, the verbs and adverbs that open no noun phrase ('using reinforcement learning', 'previously unseen',
