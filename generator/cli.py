@@ -278,13 +278,14 @@ def themes(project, as_json, update, freeze, force):
         if update and catalog.curated:
             raise click.UsageError(f"{project.relative(project.themes_file)} declares the themes; "
                                    "--update locks automatic themes only")
-        # both start from a fresh clustering; --update keeps the identity of themes that continue
-        grouping = align_with_lock(group(dataclasses.replace(catalog, curated=()), project, lock=()),
-                                   themelock.read_lock(project))
-        if update:
+        automatic = dataclasses.replace(catalog, curated=())
+        if update:   # a fresh clustering, whose themes that continue keep their identity
+            grouping = align_with_lock(group(automatic, project, lock=()), themelock.read_lock(project))
             path = themelock.write_lock(project, grouping)
             click.echo(f"Wrote {project.relative(path)} ({len(grouping.themes)} themes)")
-        else:
+        else:   # the themes the site shows: the lock's, when there is one (a fresh clustering under the lock's
+            # names would describe a theme by papers it did not hold)
+            grouping = group(automatic, project)
             for written in themelock.freeze(project, grouping, {p.id: p.source for p in catalog.papers}, force):
                 click.echo(f"Wrote {written}")
         return

@@ -504,6 +504,24 @@ def test_freeze_writes_a_themes_file_that_loads_back_with_exemplar_pins(fixture_
     assert refused.exit_code != 0 and "already exists" in refused.output
 
 
+def test_freeze_writes_the_themes_the_site_shows_those_of_the_lock(fixture_project: Path):
+    """With a lock, the curator freezes the themes the site shows: the lock's, names and papers, not a fresh
+    clustering under their names."""
+    ids = sorted(p.id for p in load_catalog(Project(fixture_project)).papers)
+    halves = {"alpha-theme": ids[::2], "beta-theme": ids[1::2]}   # no clustering would find these
+    lock_file(Project(fixture_project)).write_text("themes:\n" + "".join(
+        f"- slug: {slug}\n  name: {slug.replace('-', ' ').capitalize()}\n  papers:\n"
+        + "".join(f"  - {pid}\n" for pid in papers) for slug, papers in halves.items()), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["themes", "--freeze", "--project", str(fixture_project)])
+    assert result.exit_code == 0, result.output
+    declared, problems = curated_from_yaml((fixture_project / "content" / "themes.yml").read_text(encoding="utf-8"),
+                                           "content/themes.yml")
+    assert problems == [] and [(t.slug, t.name) for t in declared] == [("alpha-theme", "Alpha theme"),
+                                                                       ("beta-theme", "Beta theme")]
+    pinned = [p for p in load_catalog(Project(fixture_project)).papers if p.theme]
+    assert pinned and all(p.id in halves[p.theme] for p in pinned)
+
+
 def test_themes_explains_each_paper(fixture_project: Path):
     result = CliRunner().invoke(cli, ["themes", "--project", str(fixture_project)])
     assert result.exit_code == 0, result.output
