@@ -260,7 +260,9 @@ def print_suggestions(added) -> None:
 @click.option("--freeze", is_flag=True,
               help="Write the automatic themes as a starting content/themes.yml and pin a few exemplars.")
 @click.option("--force", is_flag=True, help="With --freeze, replace an existing content/themes.yml.")
-def themes(project, as_json, update, freeze, force):
+@click.option("--keep-places", is_flag=True,
+              help="With --freeze, also pin every paper the declared themes would place elsewhere, so none moves.")
+def themes(project, as_json, update, freeze, force, keep_places):
     """Show the themes and where each paper sits: score, runner-up themes and the terms tying it."""
     import dataclasses
     import json
@@ -274,6 +276,8 @@ def themes(project, as_json, update, freeze, force):
     catalog = load_catalog(project)
     if update and freeze:
         raise click.UsageError("--update and --freeze are separate steps; run one at a time")
+    if keep_places and not freeze:
+        raise click.UsageError("--keep-places goes with --freeze")
     if update or freeze:
         if update and catalog.curated:
             raise click.UsageError(f"{project.relative(project.themes_file)} declares the themes; "
@@ -286,8 +290,23 @@ def themes(project, as_json, update, freeze, force):
         else:   # the themes the site shows: the lock's, when there is one (a fresh clustering under the lock's
             # names would describe a theme by papers it did not hold)
             grouping = group(automatic, project)
-            for written in themelock.freeze(project, grouping, {p.id: p.source for p in catalog.papers}, force):
+            declared = themelock.frozen_themes(grouping)
+
+            def regroup(pins: dict[str, str]):
+                papers = tuple(dataclasses.replace(p, theme=pins.get(p.id)) for p in catalog.papers)
+                return group(dataclasses.replace(catalog, papers=papers, curated=tuple(declared)), project)
+
+            pins = themelock.pins_keeping_places(grouping, regroup) if keep_places else themelock.exemplars(grouping)
+            moving = themelock.moving_papers(grouping, regroup, pins) if not keep_places else {}
+            for written in themelock.freeze(project, grouping, {p.id: p.source for p in catalog.papers}, pins, force):
                 click.echo(f"Wrote {written}")
+            if keep_places:
+                click.echo(f"Pinned {len(pins)} papers: the exemplars, and every paper the declared themes would "
+                           "place elsewhere, so no paper changes theme.")
+            elif moving:
+                click.echo(f"Pinned {len(pins)} exemplars. The declared themes place the other papers by closeness, "
+                           f"so {len(moving)} of them will change theme at the next build; to keep every paper where "
+                           "it is, run `readinglist themes --freeze --keep-places --force` instead.")
         return
     grouping = group(catalog, project)
     if as_json:

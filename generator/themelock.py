@@ -8,13 +8,14 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
 from generator.content import read_text
 from generator.errors import ContentError, Problem, ReadingListError
 from generator.project import Project
-from generator.schema import RESERVED_NAMES, SLUG_RE
+from generator.schema import RESERVED_NAMES, SLUG_RE, CuratedTheme
 from generator.themes import Grouping, LockedTheme
 from generator.themes.naming import describe
 from generator.yamlfile import parse_yaml
@@ -88,26 +89,54 @@ def write_whole(path: Path, text: str) -> None:
     os.replace(staging, path)
 
 
+def frozen_themes(grouping: Grouping) -> list[CuratedTheme]:
+    """The current themes declared as a curator would: slug, name and a starting description made from key terms."""
+    return [CuratedTheme(t.slug, t.name, describe(t.name, list(t.terms))) for t in grouping.themes]
+
+
 def freeze_text(grouping: Grouping) -> str:
-    """A content/themes.yml declaring the current themes, with a starting description made from key terms."""
-    body = {"themes": [{"slug": t.slug, "name": t.name, "description": describe(t.name, list(t.terms))}
-                       for t in grouping.themes]}
+    """A content/themes.yml declaring the current themes (see frozen_themes)."""
+    body = {"themes": [{"slug": t.slug, "name": t.name, "description": t.description} for t in frozen_themes(grouping)]}
     return FREEZE_HEADER + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
 
 
 def exemplars(grouping: Grouping, per_theme: int = EXEMPLAR_PINS) -> dict[str, str]:
-    """Paper id -> theme slug for the most central papers of each theme, the pins `--freeze` writes."""
+    """Paper id -> theme slug for the most central papers of each theme."""
     return {pid: t.slug for t in grouping.themes for pid in t.papers[:per_theme]}
 
 
-def freeze(project: Project, grouping: Grouping, sources: dict[str, str], force: bool = False) -> list[str]:
-    """Write content/themes.yml and pin a few exemplar papers in their own entry files; returns what changed."""
+def moving_papers(grouping: Grouping, regroup: Callable[[dict[str, str]], Grouping],
+                  pins: dict[str, str]) -> dict[str, str]:
+    """The unpinned papers the declared themes would place in another theme than the one they are in now (paper id
+    -> the slug they are in now). `regroup(pins)` is the theme step on the frozen themes with those pins.
+
+    The declared themes place unpinned papers by their closeness to each theme, which the automatic themes (graph
+    communities, or a lock's) do not follow: with the exemplars alone, a sixth to a quarter of the shipped list
+    moves."""
+    home = {pid: placement.theme for pid, placement in grouping.placements.items()}
+    return {pid: home[pid] for pid, placement in regroup(pins).placements.items()
+            if pid not in pins and placement.theme != home[pid]}
+
+
+def pins_keeping_places(grouping: Grouping, regroup: Callable[[dict[str, str]], Grouping]) -> dict[str, str]:
+    """The exemplars, and every paper that would move (see moving_papers) pinned where it is, round after round
+    until none moves: pins never move, so the rounds end."""
+    pins = exemplars(grouping)
+    while moved := moving_papers(grouping, regroup, pins):
+        pins.update(moved)
+    return pins
+
+
+def freeze(project: Project, grouping: Grouping, sources: dict[str, str], pins: dict[str, str],
+           force: bool = False) -> list[str]:
+    """Write content/themes.yml and the pins (exemplars, or pins_keeping_places) in their own entry files; returns
+    what changed."""
     if project.themes_file.exists() and not force:
         raise ReadingListError(f"{project.relative(project.themes_file)} already exists; it holds the curator's "
                                "themes, so --freeze will not overwrite it (add --force to replace it)")
     write_whole(project.themes_file, freeze_text(grouping))
     written = [project.relative(project.themes_file)]
-    for paper_id, slug in sorted(exemplars(grouping).items()):
+    for paper_id, slug in sorted(pins.items()):
         path = project.root / sources[paper_id]
         if add_pin(path, slug):
             written.append(f"{project.relative(path)} (theme: {slug})")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 from pathlib import Path
 from types import SimpleNamespace
@@ -504,14 +505,20 @@ def test_freeze_writes_a_themes_file_that_loads_back_with_exemplar_pins(fixture_
     assert refused.exit_code != 0 and "already exists" in refused.output
 
 
-def test_freeze_writes_the_themes_the_site_shows_those_of_the_lock(fixture_project: Path):
-    """With a lock, the curator freezes the themes the site shows: the lock's, names and papers, not a fresh
-    clustering under their names."""
-    ids = sorted(p.id for p in load_catalog(Project(fixture_project)).papers)
-    halves = {"alpha-theme": ids[::2], "beta-theme": ids[1::2]}   # no clustering would find these
-    lock_file(Project(fixture_project)).write_text("themes:\n" + "".join(
+def lock_alternate_halves(project: Path) -> dict[str, list[str]]:
+    """A lock of two themes no clustering would find (the papers dealt alternately by id); returns their papers."""
+    ids = sorted(p.id for p in load_catalog(Project(project)).papers)
+    halves = {"alpha-theme": ids[::2], "beta-theme": ids[1::2]}
+    lock_file(Project(project)).write_text("themes:\n" + "".join(
         f"- slug: {slug}\n  name: {slug.replace('-', ' ').capitalize()}\n  papers:\n"
         + "".join(f"  - {pid}\n" for pid in papers) for slug, papers in halves.items()), encoding="utf-8")
+    return halves
+
+
+def test_freeze_writes_the_themes_the_site_shows_those_of_the_lock(fixture_project: Path):
+    """With a lock, the curator freezes the themes the site shows: the lock's, names and papers, not a fresh
+    clustering under their names; it is told how many papers the declared themes will move."""
+    halves = lock_alternate_halves(fixture_project)
     result = CliRunner().invoke(cli, ["themes", "--freeze", "--project", str(fixture_project)])
     assert result.exit_code == 0, result.output
     declared, problems = curated_from_yaml((fixture_project / "content" / "themes.yml").read_text(encoding="utf-8"),
@@ -520,6 +527,26 @@ def test_freeze_writes_the_themes_the_site_shows_those_of_the_lock(fixture_proje
                                                                        ("beta-theme", "Beta theme")]
     pinned = [p for p in load_catalog(Project(fixture_project)).papers if p.theme]
     assert pinned and all(p.id in halves[p.theme] for p in pinned)
+    assert "of them will change theme at the next build" in result.output and "--keep-places" in result.output
+
+
+def test_freeze_keeping_places_pins_every_paper_that_would_move(fixture_project: Path):
+    """The declared themes place unpinned papers by closeness, which graph communities do not follow; with
+    --keep-places the papers that would move are pinned where they are, so the next build moves none."""
+    def placements() -> dict[str, str]:
+        grouped = json.loads(CliRunner().invoke(cli, ["themes", "--json", "--project", str(fixture_project)]).output)
+        return {pid: place["theme"] for pid, place in grouped["papers"].items()}
+
+    lock_alternate_halves(fixture_project)   # with exemplars alone, most papers would move
+    before = placements()
+    result = CliRunner().invoke(cli, ["themes", "--freeze", "--keep-places", "--project", str(fixture_project)])
+    assert result.exit_code == 0, result.output
+    assert "so no paper changes theme" in result.output
+    assert placements() == before
+    pinned = {p.id: p.theme for p in load_catalog(Project(fixture_project)).papers if p.theme}
+    assert len(pinned) > 4 and all(before[pid] == slug for pid, slug in pinned.items())   # more than the exemplars
+    refused = CliRunner().invoke(cli, ["themes", "--keep-places", "--project", str(fixture_project)])
+    assert refused.exit_code == 2 and "--keep-places goes with --freeze" in refused.output
 
 
 def test_themes_explains_each_paper(fixture_project: Path):
