@@ -398,6 +398,26 @@ def load_config(project: Project) -> tuple[SiteConfig, list[Problem]]:
     return config_from_yaml(text, rel, project.root)
 
 
+def count_overridden_by_lock(project: Project, config: SiteConfig, curated: Sequence[CuratedTheme]) -> list[Problem]:
+    """A warning when site_config.yml fixes a number of automatic themes that the theme lock does not hold: builds
+    keep the lock's themes, so the setting would do nothing, unannounced."""
+    count = config.themes.count
+    if curated or count == "auto":
+        return []
+    from generator.themelock import lock_file, read_lock   # themelock reads files through this module
+
+    try:
+        held = len(read_lock(project))
+    except ContentError:   # a broken lock is reported by the build that reads it
+        return []
+    if not held or held == count:
+        return []
+    return [Problem(project.relative(project.config_file), None, "themes.count",
+                    f"asks for {count} themes, but {project.relative(lock_file(project))} holds {held}, and builds "
+                    f"keep the locked themes; run `readinglist themes --update` to re-cluster into {count}",
+                    "warning")]
+
+
 def load_vocabulary(project: Project) -> tuple[list[VocabularyTag], list[Problem]]:
     """Read content/tags.yml when the curator keeps a tag vocabulary."""
     path = vocabulary_file(project)
@@ -464,6 +484,7 @@ def with_problems(inspection: Inspection, problems: list[Problem]) -> Inspection
 def _inspect_content(project: Project, memo: RoundMemo | None) -> Inspection:
     config, problems = load_config(project)
     curated, curated_problems = load_curated(project)
+    problems += count_overridden_by_lock(project, config, curated)
     vocabulary, vocabulary_problems = load_vocabulary(project)
     papers, lines, paper_problems, rejected = load_papers(project, memo)
     problems += curated_problems + vocabulary_problems + paper_problems

@@ -549,6 +549,21 @@ def test_freeze_keeping_places_pins_every_paper_that_would_move(fixture_project:
     assert refused.exit_code == 2 and "--keep-places goes with --freeze" in refused.output
 
 
+def test_a_fixed_count_the_lock_overrides_is_a_warning(fixture_project: Path):
+    """Builds keep the lock's themes; a count the lock does not hold would do nothing, so check says so."""
+    lock_alternate_halves(fixture_project)   # two themes
+    config = fixture_project / "site_config.yml"
+    original = config.read_text(encoding="utf-8")
+    assert "count: auto" in original
+    for count, warned in ((3, True), (2, False)):
+        config.write_text(original.replace("count: auto", f"count: {count}"), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["check", "--project", str(fixture_project)])
+        assert result.exit_code == 0, result.output
+        assert ("site_config.yml: warning: themes.count: asks for 3 themes, but content/themes.lock.yml holds 2, and "
+                "builds keep the locked themes; run `readinglist themes --update` to re-cluster into 3"
+                in result.output) == warned
+
+
 def test_themes_explains_each_paper(fixture_project: Path):
     result = CliRunner().invoke(cli, ["themes", "--project", str(fixture_project)])
     assert result.exit_code == 0, result.output
