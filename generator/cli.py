@@ -307,6 +307,9 @@ def themes(project, as_json, update, freeze, force, keep_places):
                 click.echo(f"Pinned {len(pins)} exemplars. The declared themes place the other papers by closeness, "
                            f"so {len(moving)} of them will change theme at the next build; to keep every paper where "
                            "it is, run `readinglist themes --freeze --keep-places --force` instead.")
+            if themelock.lock_file(project).exists():
+                click.echo(f"{project.relative(themelock.lock_file(project))} is not read while "
+                           f"{project.relative(project.themes_file)} declares the themes; delete it once you keep them.")
         return
     grouping = group(catalog, project)
     if as_json:

@@ -528,6 +528,7 @@ def test_freeze_writes_the_themes_the_site_shows_those_of_the_lock(fixture_proje
     pinned = [p for p in load_catalog(Project(fixture_project)).papers if p.theme]
     assert pinned and all(p.id in halves[p.theme] for p in pinned)
     assert "of them will change theme at the next build" in result.output and "--keep-places" in result.output
+    assert "content/themes.lock.yml is not read while content/themes.yml declares the themes" in result.output
 
 
 def test_freeze_keeping_places_pins_every_paper_that_would_move(fixture_project: Path):
