@@ -465,11 +465,12 @@ def result_text(result: CheckResult) -> str:
         lines.append("Theme suggestions for unpinned entries (pin one with 'theme: <slug>'):"
                      if result.themes == "curated" else
                      "New entries and the themes they fit best (the first is where the build puts them):")
+        pinnable = result.themes == "curated"
+        # one line an entry: a curated list may have hundreds of unpinned entries
         for paper_id, ranked in result.suggestions.items():
-            lines.append(f"  {paper_id}:")
-            pinnable = result.themes == "curated"
-            lines += ["    " + suggestion_line(rank, result.names.get(slug, slug), slug, score, pinnable)
-                      for rank, (slug, score) in enumerate(ranked, start=1)]
+            lines.append(f"  {paper_id}: " + " · ".join(suggestion_line(rank, result.names.get(slug, slug), slug,
+                                                                         score, pinnable)
+                                                         for rank, (slug, score) in enumerate(ranked, start=1)))
     elif result.themes == "automatic":
         lines.append("No curated themes (content/themes.yml), so nothing to pin; "
                      "`readinglist themes` shows the automatic grouping.")
