@@ -289,6 +289,7 @@ def themes(project, as_json, update, freeze, force, keep_places):
             click.echo(f"Wrote {project.relative(path)} ({len(grouping.themes)} themes)")
         else:   # the themes the site shows: the lock's, when there is one (a fresh clustering under the lock's
             # names would describe a theme by papers it did not hold)
+            themelock.refuse_to_overwrite(project, force)   # before the work, which --keep-places makes long
             grouping = group(automatic, project)
             declared = themelock.frozen_themes(grouping)
 
@@ -309,7 +310,8 @@ def themes(project, as_json, update, freeze, force, keep_places):
                            "it is, run `readinglist themes --freeze --keep-places --force` instead.")
             if themelock.lock_file(project).exists():
                 click.echo(f"{project.relative(themelock.lock_file(project))} is not read while "
-                           f"{project.relative(project.themes_file)} declares the themes; delete it once you keep them.")
+                           f"{project.relative(project.themes_file)} declares the themes; delete it once you keep "
+                           "them.")
         return
     grouping = group(catalog, project)
     if as_json:

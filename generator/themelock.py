@@ -96,7 +96,8 @@ def frozen_themes(grouping: Grouping) -> list[CuratedTheme]:
 
 def freeze_text(grouping: Grouping) -> str:
     """A content/themes.yml declaring the current themes (see frozen_themes)."""
-    body = {"themes": [{"slug": t.slug, "name": t.name, "description": t.description} for t in frozen_themes(grouping)]}
+    body = {"themes": [{"slug": t.slug, "name": t.name, "description": t.description}
+                       for t in frozen_themes(grouping)]}
     return FREEZE_HEADER + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -127,13 +128,18 @@ def pins_keeping_places(grouping: Grouping, regroup: Callable[[dict[str, str]], 
     return pins
 
 
+def refuse_to_overwrite(project: Project, force: bool) -> None:
+    """--freeze never replaces the curator's content/themes.yml unasked."""
+    if project.themes_file.exists() and not force:
+        raise ReadingListError(f"{project.relative(project.themes_file)} already exists; it holds the curator's "
+                               "themes, so --freeze will not overwrite it (add --force to replace it)")
+
+
 def freeze(project: Project, grouping: Grouping, sources: dict[str, str], pins: dict[str, str],
            force: bool = False) -> list[str]:
     """Write content/themes.yml and the pins (exemplars, or pins_keeping_places) in their own entry files; returns
     what changed."""
-    if project.themes_file.exists() and not force:
-        raise ReadingListError(f"{project.relative(project.themes_file)} already exists; it holds the curator's "
-                               "themes, so --freeze will not overwrite it (add --force to replace it)")
+    refuse_to_overwrite(project, force)
     write_whole(project.themes_file, freeze_text(grouping))
     written = [project.relative(project.themes_file)]
     for paper_id, slug in sorted(pins.items()):

@@ -112,8 +112,8 @@ BROKEN = [
                           "remove it"]),
     ("title: x\n  y: z\n", ["x.yml:2: this is not valid YAML at column 4: mapping values are not allowed here"]),
     ("title: Attention: a survey\nabstract: x\n", ['x.yml:1: title: the value holds \': \', which YAML reads as the '
-                                                  'start of another key; put the whole value in quotes: title: "Attention: '
-                                                  'a survey"']),
+                                                  'start of another key; put the whole value in quotes: '
+                                                  'title: "Attention: a survey"']),
     ('year: 2020\ntitle: The "Lottery": a note\n', ["x.yml:2: title: the value holds ': ', which YAML reads as the "
                                                     "start of another key; put the whole value in quotes: title: 'The "
                                                     "\"Lottery\": a note'"]),
