@@ -8,6 +8,8 @@ import re
 import unicodedata
 
 NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+# A word as written: letters, digits and inner hyphens (Unicode letters too: 'Schrödinger', 'α-synuclein').
+WRITTEN_WORD_RE = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
 UNICODE_HYPHENS = "\u2010\u2011"
 # Latin letters without a decomposition into ASCII ones.
 LETTERS_WITHOUT_DECOMPOSITION = {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ł": "l",
@@ -51,6 +53,24 @@ def greek_letter_name(char: str) -> str | None:
 def ascii_text(text: str) -> str:
     """The text with each non-ASCII character replaced as ascii_char says."""
     return text if text.isascii() else NON_ASCII_RE.sub(lambda m: ascii_char(m.group()), text)
+
+
+def words_with_other_letters(text: str) -> list[str]:
+    """The words of a text written with letters other than ASCII ones ('Schrödinger', 'α-synuclein')."""
+    # most texts are ASCII, most others hold only typographic quotes and dashes
+    if text.isascii() or not any(char.isalpha() for char in NON_ASCII_RE.findall(text)):
+        return []
+    return [word for word in WRITTEN_WORD_RE.findall(text) if not word.isascii()]
+
+
+def ascii_spellings(texts: list[str]) -> list[str]:
+    """The ASCII spelling of each word the texts write with other letters, once each, in order: 'Schölkopf' ->
+    'Scholkopf', 'α-synuclein' -> 'alpha-synuclein', 'naïve' -> 'naive'. What a reader types for them."""
+    spellings: dict[str, str] = {}   # by lower case: search reads no case
+    for word in (ascii_text(word) for text in texts for word in words_with_other_letters(text)):
+        if "#" not in word:
+            spellings.setdefault(word.lower(), word)
+    return list(spellings.values())
 
 
 # The names of the 24 letters, 'alpha' to 'omega' (LaTeX's \alpha to \omega).

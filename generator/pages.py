@@ -12,6 +12,7 @@ from typing import Callable
 
 from markupsafe import Markup
 
+from generator.asciiforms import ascii_spellings
 from generator.content import Catalog
 from generator.exports import recently_added
 from generator.mapsvg import map_model, map_positions, theme_colours
@@ -114,6 +115,9 @@ class PaperView:
     edit_url: str | None
     description: str   # for search engines and link previews: the abstract's first sentences
     citation: list[tuple[str, str]]   # Highwire Press tags, which reference managers and Google Scholar read
+    # the ASCII spelling of words written with other letters ('Scholkopf' for 'Schölkopf'), hidden on the page: the
+    # site's search matches letters exactly, and readers type names without their accents
+    spellings: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,7 +186,8 @@ def paper_view(paper: Paper, grouping: Grouping, papers: dict[str, Paper], theme
         code=[code_link(c) for c in paper.code], tags=[(tag, url(f"{TAGS}#{tag_anchor(tag)}")) for tag in paper.tags],
         abstract=text_with_math(paper.abstract), notes=render_notes(paper.notes), related=related,
         bibtex=bibtex, edit_url=edit_url(site, paper.source), description=excerpt(paper.abstract) or paper.title,
-        citation=citation_tags(paper))
+        citation=citation_tags(paper),
+        spellings=" ".join(ascii_spellings([paper.title, *paper.authors, paper.abstract or ""])))
 
 
 def citation_tags(paper: Paper) -> list[tuple[str, str]]:

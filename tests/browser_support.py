@@ -24,6 +24,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 RICH_ID = "attention-geometry-of-transformer-states"
 HOSTILE_ID = "hostile-entry"
 SEARCH_WORD = "zephyrine"
+# How a reader types the rich entry's third author, 'Zoë Ångström'
+FOLDED_AUTHOR = "Angstrom"
 GIVEN_BIBTEX = """@inproceedings{doe2023geometry,
   title = {Attention geometry of transformer states},
   author = {Doe, Jane and Roe, Richard},
@@ -36,6 +38,7 @@ EXTRA_ENTRIES = {
 authors:
 - Jane Doe
 - Richard Roe
+- Zoë Ångström
 year: 2023
 venue: Proceedings of Examples
 url: https://example.org/paper

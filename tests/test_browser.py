@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from browser_support import (
-    GIVEN_BIBTEX, HOSTILE_ID, RICH_ID, SCREENSHOTS, SEARCH_WORD, built_rich_list, is_local, launch, serve,
-    write_rich_list,
+    FOLDED_AUTHOR, GIVEN_BIBTEX, HOSTILE_ID, RICH_ID, SCREENSHOTS, SEARCH_WORD, built_rich_list, is_local, launch,
+    serve, write_rich_list,
 )
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -93,6 +93,14 @@ def test_search_for_a_word_of_one_abstract_finds_and_opens_that_paper(visit):
     result.click()
     page.wait_for_url(re.compile(rf"papers/{RICH_ID}\.html"))
     assert heading(page) == "Attention geometry of transformer states"
+
+
+def test_search_finds_a_name_typed_without_its_accents(visit):
+    page = visit.open("index.html")
+    type_into_search(page, FOLDED_AUTHOR)   # the author is 'Zoë Ångström'
+    result = page.locator(".md-search-result__item a", has_text="Attention geometry of transformer states").first
+    result.wait_for(timeout=15000)
+    assert page.locator(".md-search-result__item").count() == 1
 
 
 def test_home_theme_card_paper_related_paper_and_tag_page_by_clicking(visit):

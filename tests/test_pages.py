@@ -134,8 +134,12 @@ def test_the_paper_page_shows_every_part(rich: Path):
                  '<meta name="citation_title" content="Attention geometry of transformer states">',
                  '<meta name="citation_author" content="Jane Doe">', '<meta name="citation_author" content="Richard Roe">',
                  '<meta name="citation_doi" content="10.1234/example.5678">',
-                 '<meta property="og:title" content="Attention geometry of transformer states">'):
+                 '<meta property="og:title" content="Attention geometry of transformer states">',
+                 # names as readers type them, for the site's search (which matches letters exactly)
+                 '<p class="rl-spellings" hidden>Zoe Angstrom</p>'):
         assert part in html, part
+    plain = (rich / "site" / "papers" / f"{HOSTILE_ID}.html").read_text(encoding="utf-8")
+    assert "rl-spellings" not in plain   # nothing to spell out in an ASCII entry
 
 
 class TagCollector(HTMLParser):

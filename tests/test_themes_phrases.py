@@ -329,3 +329,10 @@ def test_a_phrase_written_as_often_as_a_clause_as_not_is_a_clause():
                                  "A better understanding of memory helps us to understand recall.",
                                  "Memory and recall, studied again."])
     assert texts.clauses[key("better understand")] and not texts.clauses[key("memory")]
+
+
+def test_ascii_spellings_are_what_readers_type_for_words_with_other_letters():
+    from generator.asciiforms import ascii_spellings
+    assert ascii_spellings(["A Naïve Look by Bernhard Schölkopf", "Schölkopf, Søgaard: α-synuclein “naïve” — 日本"]) == \
+        ["Naive", "Scholkopf", "Sogaard", "alpha-synuclein"]
+    assert ascii_spellings(["Plain ASCII text", "curly “quotes” only"]) == []

@@ -18,12 +18,10 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from generator.asciiforms import NON_ASCII_RE, ascii_text
+from generator.asciiforms import ascii_text, words_with_other_letters
 
 MAX_PHRASE_WORDS = 3
 SIMPLE_WORD_RE = re.compile(r"[a-z][a-z0-9]*")
-# A word as written: letters, digits and inner hyphens (Unicode letters too: 'Schrödinger', 'α-synuclein').
-WRITTEN_WORD_RE = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
 # Between two texts: a character that ends any phrase.
 TEXT_SEPARATOR = "\x00"
 # Words up to this many bytes are compared as two packed 64-bit integers; longer ones (rare) in Python.
@@ -57,9 +55,7 @@ def written_forms(texts: list[str]) -> dict[str, str]:
     form wins, ties the first in order."""
     counts: Counter[tuple[str, str]] = Counter()
     for text in texts:
-        # most texts are ASCII, most others hold only typographic quotes and dashes
-        if not text.isascii() and any(char.isalpha() for char in NON_ASCII_RE.findall(text)):
-            counts.update((ascii_text(word), word) for word in WRITTEN_WORD_RE.findall(text) if not word.isascii())
+        counts.update((ascii_text(word), word) for word in words_with_other_letters(text))
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     forms: dict[str, str] = {}
     for (ascii_form, word), _ in ranked:
