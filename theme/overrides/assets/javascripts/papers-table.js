@@ -3,6 +3,13 @@
 (function () {
   "use strict";
 
+  // Letters without their accents, in lower case: 'Schölkopf' and 'schölkopf' match 'scholkopf', as readers type.
+  var UNDECOMPOSED = { "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "ı": "i" };
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[øłæœßđðþı]/g, function (letter) { return UNDECOMPOSED[letter]; });
+  }
+
   function setUp() {
     var table = document.getElementById("rl-all-papers");
     var input = document.getElementById("rl-filter");
@@ -12,8 +19,8 @@
     var rows = Array.prototype.slice.call(body.rows);
     var count = document.getElementById("rl-filter-count");
     var more = document.getElementById("rl-more");
-    // Lower-cased row text is computed once, so filtering stays quick on long lists.
-    var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
+    // Folded row text is computed once, so filtering stays quick on long lists.
+    var texts = rows.map(function (row) { return fold(row.textContent); });
     // Rows in the order shown; a long table shows `limit` of the matching ones, "Show more" adds as many.
     var order = rows.map(function (row, i) { return i; });
     var step = Number(table.dataset.limit) || rows.length;
@@ -28,7 +35,7 @@
     }
 
     function filter() {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var words = fold(input.value).split(/\s+/).filter(Boolean);
       var matching = 0;
       order.forEach(function (i) {
         var match = words.every(function (word) { return texts[i].indexOf(word) !== -1; });
