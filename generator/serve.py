@@ -1,18 +1,21 @@
 """`readinglist serve`: MkDocs' live-reload server, regenerating pages when content changes."""
 from __future__ import annotations
 
+import errno
 import logging
 import os
-
+import re
+import socket
 from pathlib import Path
 
+import click
 import jinja2
 import jinja2.bccache
 import yaml
 
 from generator.build import generate, generated_files, group
 from generator.content import Catalog, load_catalog
-from generator.errors import ContentError
+from generator.errors import ContentError, ReadingListError
 from generator.exports import bibtex_entries
 from generator.memo import PreviewMemo
 from generator.output import write_changed
@@ -186,10 +189,39 @@ def serve_config(project: Project) -> str:
     return str(path)
 
 
+# host:port, the host a name, an IPv4 address or an IPv6 one in brackets (as MkDocs reads --dev-addr)
+DEV_ADDR_RE = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(?P<port>[0-9]{1,5})")
+
+
+def host_and_port(dev_addr: str) -> tuple[str, int]:
+    """The host and port of a --dev-addr value; a usage error unless it is host:port with a port up to 65535."""
+    found = DEV_ADDR_RE.fullmatch(dev_addr)
+    if not found or not 0 < int(found["port"]) <= 65535:
+        raise click.BadParameter(f"expected host:port, such as 127.0.0.1:8000, found {dev_addr!r}",
+                                 param_hint="--dev-addr")
+    return found["host"].strip("[]"), int(found["port"])
+
+
+def refuse_taken_address(dev_addr: str) -> None:
+    """Stop before the first build when the preview could not listen at its address (another preview there?)."""
+    host, port = host_and_port(dev_addr)
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind((host, port))
+    except OSError as error:
+        taken = error.errno == errno.EADDRINUSE
+        raise ReadingListError(
+            f"cannot serve on {dev_addr}: " + (f"something already listens there (another preview?); stop it, or "
+                                               f"serve on another port: readinglist serve --dev-addr {host}:{port + 1}"
+                                               if taken else f"{error.strerror or error}")) from None
+
+
 def serve(project: Project, dev_addr: str) -> None:
     """Generate once (so bad content is reported up front), then serve with live reload."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    refuse_taken_address(dev_addr)
     generate(project)
     os.environ[PROJECT_ENV] = str(project.root)
     handler = logging.StreamHandler()

@@ -186,3 +186,28 @@ def test_the_live_preview_shows_an_edit_quickly_then_completes_it(fixture_projec
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_serve_refuses_a_taken_address_before_building_and_a_malformed_one(fixture_project: Path):
+    """Another preview on the port was reported as an internal error after a full build; 'nonsense' as MkDocs'
+    bare "Aborted with a configuration error!"."""
+    import socket
+
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--project", str(fixture_project),
+                                          "--dev-addr", f"127.0.0.1:{port}"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"cannot serve on 127.0.0.1:{port}: something already listens there (another preview?); stop it, or " \
+           f"serve on another port: readinglist serve --dev-addr 127.0.0.1:{port + 1}" in result.output
+    assert not (fixture_project / "build").exists()   # refused before the first build
+    for wrong in ("nonsense", "127.0.0.1:99999", "127.0.0.1"):
+        result = CliRunner().invoke(cli, ["serve", "--project", str(fixture_project), "--dev-addr", wrong])
+        assert result.exit_code == 2
+        assert f"expected host:port, such as 127.0.0.1:8000, found '{wrong}'" in result.output
