@@ -33,6 +33,10 @@ def refuse_linked_outputs(project: Project) -> None:
             if path.is_symlink():
                 raise ReadingListError(f"{project.relative(path.parent)}/{path.name} is a symbolic link; "
                                        "outputs must be plain folders (remove the link)")
+            if path.exists() and not path.is_dir():
+                # a swap would put the file aside and leave it where the next build stages its folder
+                raise ReadingListError(f"{project.relative(path.parent)}/{path.name} is a file, where the build "
+                                       "writes a folder; move it away")
     recover_swap(project.site_dir)
 
 

@@ -611,3 +611,21 @@ def test_an_output_folder_that_is_a_symbolic_link_is_refused(tmp_path: Path, out
     with pytest.raises(ReadingListError, match="is a symbolic link"):
         build(Project(root))
     assert sorted(p.name for p in (root / "content" / "papers").iterdir()) == before
+
+
+@pytest.mark.parametrize("output", ["site", "site.tmp", "build/docs"])
+def test_an_output_path_that_is_a_file_is_refused_and_kept(tmp_path: Path, output: str):
+    """A file named site was exchanged for the built folder and left as site.tmp, where every later build failed
+    with "Not a directory: .../site.tmp"."""
+    from conftest import copy_fixture_list
+    from generator.build import build
+    from generator.errors import ReadingListError
+    from generator.project import Project
+
+    root = copy_fixture_list(tmp_path)
+    (root / output).parent.mkdir(parents=True, exist_ok=True)
+    (root / output).write_text("the user's file", encoding="utf-8")
+    with pytest.raises(ReadingListError, match=f"{output.rsplit('/', 1)[-1]} is a file, where the build writes a "
+                                               "folder; move it away"):
+        build(Project(root))
+    assert (root / output).read_text(encoding="utf-8") == "the user's file"
