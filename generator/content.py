@@ -305,7 +305,8 @@ def load_papers(project: Project, memo: RoundMemo | None = None
     papers, lines, rejected = [], {}, []
     papers_rel = project.relative(project.papers_dir)
     if not project.papers_dir.is_dir():
-        missing = Problem(papers_rel, None, None, "folder not found; entries live in content/papers/<id>.yml")
+        found = "is a file, not a folder" if project.papers_dir.exists() else "folder not found"
+        missing = Problem(papers_rel, None, None, f"{found}; entries live in content/papers/<id>.yml")
         return (), {}, [missing], []
     with os.scandir(project.papers_dir) as listing:
         entries = sorted(listing, key=lambda entry: entry.name)

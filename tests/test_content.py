@@ -177,3 +177,14 @@ def test_a_key_left_out_of_a_declared_theme_is_reported_where_that_theme_starts(
     assert [str(p) for p in problems] == [
         "content/themes.yml:5: themes.1.slug: is required: permanent identifier of the theme, used in URLs and pins.",
         "content/themes.yml:7: warning: themes.2.description: is missing; readers and the theme step rely on it"]
+
+
+@pytest.mark.parametrize("as_file, message", [(False, "folder not found"), (True, "is a file, not a folder")])
+def test_a_missing_papers_folder_is_reported_as_what_is_there(tmp_path: Path, as_file: bool, message: str):
+    (tmp_path / "content").mkdir()
+    if as_file:
+        (tmp_path / "content" / "papers").write_text("", encoding="utf-8")
+    with pytest.raises(ContentError) as raised:
+        load_catalog(Project(tmp_path))
+    assert [str(p) for p in raised.value.problems if p.is_error] == [
+        f"content/papers: {message}; entries live in content/papers/<id>.yml"]
