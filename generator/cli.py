@@ -165,13 +165,13 @@ def add(project, bibtex_file, paper_id, interactive, dry_run, **fields):
 
 def bibtex_values(stream) -> dict:
     """The values of the single entry in a BibTeX file."""
-    from generator.entries import not_utf8, parse_source
+    from generator.entries import not_utf8_source, parse_source
 
     display = "standard input" if stream.name == "<stdin>" else stream.name
     try:
         text = stream.read()
     except UnicodeDecodeError as error:
-        raise not_utf8(display, error) from None
+        raise not_utf8_source(display, error) from None
     drafts = parse_source(text, "bibtex", display)
     if len(drafts) != 1:
         raise click.BadParameter(f"{display} holds {len(drafts)} entries; `add` takes one "

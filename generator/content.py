@@ -18,7 +18,7 @@ from typing import Any, Callable, Sequence
 from generator import checks, embeddings
 from generator.collector import no_cycle_collection
 from generator.entryfile import slugify
-from generator.errors import ContentError, Problem
+from generator.errors import ContentError, Problem, not_utf8
 from generator.memo import RoundMemo
 from generator.parallel import in_background, parallel_map
 from generator.project import Project
@@ -270,7 +270,8 @@ def _read(path: str, rel: str) -> tuple[str | None, list[Problem]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return None, [Problem(rel, None, None, f"is not UTF-8 text ({error.reason} at byte {error.start})")]
+        line, message = not_utf8(error)
+        return None, [Problem(rel, line, None, message)]
     # Line ends as universal-newline reading gives them, so Windows files parse like any other.
     return (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text), []
 

@@ -15,7 +15,7 @@ from generator import importers
 from generator.checks import DuplicateIndex, duplicate_message
 from generator.content import inspect_content, paper_from_values
 from generator.entryfile import WriteReport, entry_text, paper_values, slugify, unique_id
-from generator.errors import Problem, ReadingListError
+from generator.errors import Problem, ReadingListError, not_utf8
 from generator.importers import Draft, SourceError
 from generator.project import Project
 from generator.schema import Paper
@@ -99,14 +99,15 @@ def read_source(source: Path, display: str) -> str:
     try:
         return source.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise not_utf8(display, error) from None
+        raise not_utf8_source(display, error) from None
     except OSError as error:
         raise ReadingListError(f"{display}: cannot be read ({error.strerror})") from None
 
 
-def not_utf8(display: str, error: UnicodeDecodeError) -> ReadingListError:
-    """The error for a source that is not UTF-8 text, naming the first byte that is not."""
-    return ReadingListError(f"{display}: is not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8")
+def not_utf8_source(display: str, error: UnicodeDecodeError) -> ReadingListError:
+    """The error for a source that is not UTF-8 text, naming the first byte that is not (see errors.not_utf8)."""
+    line, message = not_utf8(error)
+    return ReadingListError(f"{display}:{line}: {message}")
 
 
 def parse_source(text: str, fmt: str, display: str) -> list[Draft]:

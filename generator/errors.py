@@ -57,3 +57,13 @@ class ContentError(ReadingListError):
 
 class BuildError(ReadingListError):
     """MkDocs could not render the generated pages."""
+
+
+def not_utf8(error: UnicodeDecodeError) -> tuple[int, str]:
+    """Where a text that is not UTF-8 first breaks it (its line) and what to do: 'byte 0xE9 at column 10 is not
+    UTF-8 ...; save the file as UTF-8'. Such files are most often Latin-1 or Windows-1252, as older editors save."""
+    data = error.object
+    line = data.count(b"\n", 0, error.start) + 1
+    column = error.start - data.rfind(b"\n", 0, error.start)
+    return line, (f"is not UTF-8 text: byte 0x{data[error.start]:02X} at column {column} is not UTF-8 "
+                  f"({error.reason}); the file may be in Latin-1 or Windows-1252: save it as UTF-8")

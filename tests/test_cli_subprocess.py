@@ -42,10 +42,10 @@ def test_add_and_import_bad_input_without_traceback(tmp_path: Path):
         readinglist("add", "--bibtex", "latin1.bib", cwd=root),
     ]
     assert [r.returncode for r in results] == [1, 1, 1, 1]
-    assert results[1].stderr == ("Error: latin1.csv: is not UTF-8 text (invalid continuation byte at byte 9); "
-                                 "save it as UTF-8\n")
-    assert results[3].stderr == ("Error: latin1.bib: is not UTF-8 text (invalid continuation byte at byte 22); "
-                                 "save it as UTF-8\n")
+    assert results[1].stderr == ("Error: latin1.csv:2: is not UTF-8 text: byte 0xE9 at column 4 is not UTF-8 (invalid "
+                                 "continuation byte); the file may be in Latin-1 or Windows-1252: save it as UTF-8\n")
+    assert results[3].stderr == ("Error: latin1.bib:1: is not UTF-8 text: byte 0xE9 at column 23 is not UTF-8 (invalid "
+                                 "continuation byte); the file may be in Latin-1 or Windows-1252: save it as UTF-8\n")
     assert all("Traceback" not in r.stderr for r in results)
 
 

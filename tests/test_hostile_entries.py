@@ -452,7 +452,8 @@ REFUSED = [
      "python-object.yml:1: this is not valid YAML at column 8: could not determine a constructor for the tag "
      "'tag:yaml.org,2002:python/object/apply:os.system'"),
     ("not-utf8.yml", "title: caf\xe9\nabstract: x\n".encode("latin-1"),
-     "not-utf8.yml: is not UTF-8 text (invalid continuation byte at byte 10)"),
+     "not-utf8.yml:1: is not UTF-8 text: byte 0xE9 at column 11 is not UTF-8 (invalid continuation byte); the file "
+     "may be in Latin-1 or Windows-1252: save it as UTF-8"),
     ("bom.yml", "\ufefftitle: x\nabstract: y\n",
      "bom.yml:1: starts with an invisible byte-order mark (U+FEFF); save the file as UTF-8 without BOM"),
     ("tab-indent.yml", "title: x\n\tabstract: y\n", "tab-indent.yml:2: a tab indents this line; YAML indents with "
