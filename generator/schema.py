@@ -130,6 +130,17 @@ def check_year(value: Any) -> int:
 
 
 def check_date(value: Any) -> dt.date:
+    """A date that has come: the day a paper joined the list. A later one is a typo ('2052' for '2025') that would
+    keep the paper first among the recently added for years; a day of margin covers time zones ahead of this one."""
+    date = parsed_date(value)
+    last = dt.date.today() + dt.timedelta(days=1)
+    if date > last:
+        raise Invalid(f"expected a date no later than today, found {date.isoformat()} (a typo? the home page lists "
+                      "recently added papers by this date)")
+    return date
+
+
+def parsed_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

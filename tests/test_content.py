@@ -188,3 +188,12 @@ def test_a_missing_papers_folder_is_reported_as_what_is_there(tmp_path: Path, as
         load_catalog(Project(tmp_path))
     assert [str(p) for p in raised.value.problems if p.is_error] == [
         f"content/papers: {message}; entries live in content/papers/<id>.yml"]
+
+
+def test_an_added_date_that_has_not_come_is_a_typo():
+    # '2052' for '2025' kept a paper first among the recently added; a day of margin covers time zones ahead
+    tomorrow, later = dt.date.today() + dt.timedelta(days=1), dt.date.today() + dt.timedelta(days=2)
+    assert messages(f"title: A\nabstract: b\nadded: {tomorrow.isoformat()}\n") == []
+    assert messages(f"title: A\nabstract: b\nadded: {later.isoformat()}\n") == [
+        "content/papers/some-paper.yml:3: added: expected a date no later than today, found "
+        f"{later.isoformat()} (a typo? the home page lists recently added papers by this date)"]
