@@ -133,7 +133,7 @@ def entry_field_options(command):
 
 @cli.command()
 @project_option
-@click.option("--bibtex", "bibtex_file", type=click.File("rb"),
+@click.option("--bibtex", "bibtex_file", type=click.File("r", encoding="utf-8"),
               help="Read the paper from a BibTeX entry in FILE ('-' for standard input).")
 @click.option("--id", "paper_id", help="File name of the entry (default: made from the title).")
 @click.option("--interactive/--no-interactive", default=None,
@@ -167,10 +167,9 @@ def bibtex_values(stream) -> dict:
     """The values of the single entry in a BibTeX file."""
     from generator.entries import not_utf8_source, parse_source
 
-    name = getattr(stream, "name", "<stdin>")   # a test runner's binary stdin has no name
-    display = "standard input" if name == "<stdin>" else name
+    display = "standard input" if stream.name == "<stdin>" else stream.name
     try:
-        text = stream.read().decode("utf-8")   # decoded whole, so a byte that is not UTF-8 is told on its line
+        text = stream.read()
     except UnicodeDecodeError as error:
         raise not_utf8_source(display, error) from None
     drafts = parse_source(text, "bibtex", display)

@@ -176,12 +176,3 @@ def test_suggestions_name_curated_themes(tmp_path: Path):
     assert lines[1] == "Theme suggestions (pin one with 'theme: <slug>' in the entry):"
     assert {line.split("[")[1].split("]")[0] for line in lines[2:]} == {"transformers", "vision"}
     assert not (root / "content" / "papers" / "vision-transformers-for-image-classification.yml").exists()
-
-
-def test_bibtex_that_is_not_utf8_is_told_its_line_however_long(tmp_path: Path):
-    # the file was decoded in chunks of 8 kB, so a byte past the first chunk was told on the chunk's line
-    root = make_project(tmp_path)
-    (root / "long.bib").write_bytes(b"@article{a,\n  note = {" + b"x" * 9000 + b"},\n  title = {Caf\xe9},\n}\n")
-    result = run(root, "add", "--bibtex", str(root / "long.bib"), "--dry-run")
-    assert result.exit_code == 1
-    assert f"{root / 'long.bib'}:3: is not UTF-8 text: byte 0xE9 at column 15 is not UTF-8" in result.output
