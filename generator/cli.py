@@ -278,40 +278,18 @@ def themes(project, as_json, update, freeze, force, keep_places):
         raise click.UsageError("--update and --freeze are separate steps; run one at a time")
     if keep_places and not freeze:
         raise click.UsageError("--keep-places goes with --freeze")
-    if update or freeze:
-        if update and catalog.curated:
+    if freeze:
+        freeze_themes(project, catalog, force, keep_places)
+        return
+    if update:
+        if catalog.curated:
             raise click.UsageError(f"{project.relative(project.themes_file)} declares the themes; "
                                    "--update locks automatic themes only")
+        # a fresh clustering, whose themes that continue keep their identity
         automatic = dataclasses.replace(catalog, curated=())
-        if update:   # a fresh clustering, whose themes that continue keep their identity
-            grouping = align_with_lock(group(automatic, project, lock=()), themelock.read_lock(project))
-            path = themelock.write_lock(project, grouping)
-            click.echo(f"Wrote {project.relative(path)} ({len(grouping.themes)} themes)")
-        else:   # the themes the site shows: the lock's, when there is one (a fresh clustering under the lock's
-            # names would describe a theme by papers it did not hold)
-            themelock.refuse_to_overwrite(project, force)   # before the work, which --keep-places makes long
-            grouping = group(automatic, project)
-            declared = themelock.frozen_themes(grouping)
-
-            def regroup(pins: dict[str, str]):
-                papers = tuple(dataclasses.replace(p, theme=pins.get(p.id)) for p in catalog.papers)
-                return group(dataclasses.replace(catalog, papers=papers, curated=tuple(declared)), project)
-
-            pins = themelock.pins_keeping_places(grouping, regroup) if keep_places else themelock.exemplars(grouping)
-            moving = themelock.moving_papers(grouping, regroup, pins) if not keep_places else {}
-            for written in themelock.freeze(project, grouping, {p.id: p.source for p in catalog.papers}, pins, force):
-                click.echo(f"Wrote {written}")
-            if keep_places:
-                click.echo(f"Pinned {len(pins)} papers: the exemplars, and every paper the declared themes would "
-                           "place elsewhere, so no paper changes theme.")
-            elif moving:
-                click.echo(f"Pinned {len(pins)} exemplars. The declared themes place the other papers by closeness, "
-                           f"so {len(moving)} of them will change theme at the next build; to keep every paper where "
-                           "it is, run `readinglist themes --freeze --keep-places --force` instead.")
-            if themelock.lock_file(project).exists():
-                click.echo(f"{project.relative(themelock.lock_file(project))} is not read while "
-                           f"{project.relative(project.themes_file)} declares the themes; delete it once you keep "
-                           "them.")
+        grouping = align_with_lock(group(automatic, project, lock=()), themelock.read_lock(project))
+        path = themelock.write_lock(project, grouping)
+        click.echo(f"Wrote {project.relative(path)} ({len(grouping.themes)} themes)")
         return
     grouping = group(catalog, project)
     if as_json:
@@ -320,6 +298,39 @@ def themes(project, as_json, update, freeze, force, keep_places):
     print_warnings(catalog)
     for line in explanation_lines(grouping):
         click.echo(line)
+
+
+def freeze_themes(project, catalog, force: bool, keep_places: bool) -> None:
+    """`themes --freeze`: write the themes the site shows (the lock's, when there is one; a fresh clustering under
+    the lock's names would describe a theme by papers it did not hold) as content/themes.yml, pin the exemplars
+    (and with `keep_places` every paper that would move), and say what the next build will do."""
+    import dataclasses
+
+    from generator import themelock
+    from generator.build import group
+
+    themelock.refuse_to_overwrite(project, force)   # before the work, which --keep-places makes long
+    grouping = group(dataclasses.replace(catalog, curated=()), project)
+    declared = tuple(themelock.frozen_themes(grouping))
+
+    def regroup(pins: dict[str, str]):
+        papers = tuple(dataclasses.replace(p, theme=pins.get(p.id)) for p in catalog.papers)
+        return group(dataclasses.replace(catalog, papers=papers, curated=declared), project)
+
+    pins = themelock.pins_keeping_places(grouping, regroup) if keep_places else themelock.exemplars(grouping)
+    moving = {} if keep_places else themelock.moving_papers(grouping, regroup, pins)
+    for written in themelock.freeze(project, grouping, {p.id: p.source for p in catalog.papers}, pins, force):
+        click.echo(f"Wrote {written}")
+    if keep_places:
+        click.echo(f"Pinned {len(pins)} papers: the exemplars, and every paper the declared themes would place "
+                   "elsewhere, so no paper changes theme.")
+    elif moving:
+        click.echo(f"Pinned {len(pins)} exemplars. The declared themes place the other papers by closeness, so "
+                   f"{len(moving)} of them will change theme at the next build; to keep every paper where it is, run "
+                   "`readinglist themes --freeze --keep-places --force` instead.")
+    if themelock.lock_file(project).exists():
+        click.echo(f"{project.relative(themelock.lock_file(project))} is not read while "
+                   f"{project.relative(project.themes_file)} declares the themes; delete it once you keep them.")
 
 
 @cli.command()
