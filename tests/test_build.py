@@ -82,20 +82,24 @@ def test_the_search_index_holds_every_title(built_fixture_site: Path):
         assert title in titles
 
 
-def test_a_papers_theme_name_is_no_search_match_for_it(built_fixture_site: Path):
+def test_search_finds_a_theme_name_on_its_own_page_only(built_fixture_site: Path):
     """A paper's page names its theme, and the search once read that line: 'protein' found every paper of a theme
     named "Curriculum learning and protein language models", a handwriting paper among them, above the papers
-    whose abstracts spoke of proteins."""
+    whose abstracts spoke of proteins. The theme cards of the home and themes pages, and a theme page's paper count
+    and download link, were read too."""
     site = built_fixture_site / "site"
     index = json.loads((site / "search" / "search_index.json").read_text())
     listing = json.loads((site / "papers.json").read_text())
     text_of = {}
     for doc in index["docs"]:
         text_of.setdefault(doc["location"].split("#")[0], []).append(doc["text"])
+    all_text = " ".join(" ".join(texts) for texts in text_of.values())
+    for theme in listing["themes"]:
+        assert theme["name"] not in all_text
+        own_page = " ".join(text_of[f"themes/{theme['slug']}.html"])
+        assert all(term in own_page for term in theme["terms"]) and "BibTeX" not in own_page
     for paper in listing["papers"]:
-        page_text = " ".join(text_of[paper["page"]])
-        assert paper["theme"]["name"] not in page_text
-        assert paper["abstract"][:40] in page_text   # the paper's own words are found
+        assert paper["abstract"][:40] in " ".join(text_of[paper["page"]])   # the paper's own words are found
 
 
 def test_paper_pages_stay_out_of_the_navigation(built_fixture_site: Path):
