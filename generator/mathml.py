@@ -1,4 +1,5 @@
-"""LaTeX math in plain text (abstracts) turned into MathML at build time: no script, works offline.
+"""LaTeX math in plain text (abstracts) turned into MathML at build time: no script, works offline; and the
+text's web addresses made links.
 
 Pure: text in, escaped HTML out. latex2mathml copies parts of its input into its output
 unescaped (\\text{...}, \\href{...}), so its MathML is rebuilt through an allow-list.
@@ -23,6 +24,12 @@ MATH = re.compile(
     r"|(?<![\\$])\$(?P<i2>[^\s$](?:[^$]*?[^\s\\$])?)\$(?!\d)",
     re.S,
 )
+
+# A web address written in the text: http(s) only, up to a space, quote, angle bracket or brace (LaTeX's
+# \url{...} and \href{...}{...} leave braces around one).
+WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'{}\\^`|]+")
+# Punctuation that ends a sentence after an address, not the address ('... is available at https://x.org/y.').
+TRAILING_PUNCTUATION = ".,;:!?"
 
 MATHML_TAGS = frozenset(
     "math mrow mi mn mo ms mtext mspace msub msup msubsup munder mover munderover mfrac msqrt mroot "
@@ -91,22 +98,52 @@ def latex_to_mathml(latex: str, display: bool) -> str | None:
 
 
 def text_with_math(text: str | None) -> Markup:
-    """Plain text with its LaTeX math spans as MathML; everything else HTML-escaped."""
+    """Plain text with its LaTeX math spans as MathML and its web addresses as links; everything else HTML-escaped."""
     if not text:
         return Markup("")
     text = single_spaced(text)
     if "$" not in text and "\\" not in text:
-        return Markup(escape(text, quote=False))  # no math delimiter at all: most abstracts, at a fraction of the cost
+        return Markup(with_links(text))  # no math delimiter at all: most abstracts, at a fraction of the cost
     parts: list[str] = []
     position = 0
     for match in MATH.finditer(text):
         latex = next(value for value in match.groupdict().values() if value is not None)
         display = match.group("d1") is not None or match.group("d2") is not None
         mathml = latex_to_mathml(latex, display)
-        parts.append(escape(text[position:match.start()], quote=False))
+        parts.append(with_links(text[position:match.start()]))
         parts.append(mathml if mathml is not None else f"<code>{escape(match.group(0), quote=False)}</code>")
         position = match.end()
-    parts.append(escape(text[position:], quote=False))
+    parts.append(with_links(text[position:]))
     return Markup("".join(parts))
+
+
+def with_links(text: str) -> str:
+    """Plain text HTML-escaped, each web address in it a link (see WEB_ADDRESS)."""
+    if "://" not in text:
+        return escape(text, quote=False)
+    parts: list[str] = []
+    position = 0
+    for match in WEB_ADDRESS.finditer(text):
+        address = address_without_trailing_punctuation(match.group(0))
+        if address.endswith("://"):   # no host left: 'https://.' is punctuation
+            continue
+        parts.append(escape(text[position:match.start()], quote=False))
+        parts.append(f'<a href="{escape(address)}">{escape(address, quote=False)}</a>')
+        position = match.start() + len(address)
+    parts.append(escape(text[position:], quote=False))
+    return "".join(parts)
+
+
+def address_without_trailing_punctuation(address: str) -> str:
+    """A matched address without the sentence's punctuation after it, nor a closing parenthesis it did not open
+    ('(see https://x.org/a_(b))' keeps its own)."""
+    while address:
+        if address[-1] in TRAILING_PUNCTUATION:
+            address = address[:-1]
+        elif address[-1] == ")" and address.count(")") > address.count("("):
+            address = address[:-1]
+        else:
+            return address
+    return address
 
 

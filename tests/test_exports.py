@@ -139,6 +139,25 @@ def test_math_cannot_smuggle_markup_or_links(latex):
     assert "<script" not in html and "<img" not in html and "href" not in html and "javascript" not in html.lower()
 
 
+@pytest.mark.parametrize("text, expected", [
+    # the sentence's full stop stays text (a sixth of the shipped abstracts end so)
+    ("Code is at https://github.com/a/b.", 'Code is at <a href="https://github.com/a/b">https://github.com/a/b</a>.'),
+    ("(see https://x.org/a_(b)), then", '(see <a href="https://x.org/a_(b)">https://x.org/a_(b)</a>), then'),
+    ("tex{https://x.org/y}", 'tex{<a href="https://x.org/y">https://x.org/y</a>}'),
+    ("q: http://x.org/?a=1&b=2;", 'q: <a href="http://x.org/?a=1&amp;b=2">http://x.org/?a=1&amp;b=2</a>;'),
+    ('https://x.org/"onmouseover="alert(1)', '<a href="https://x.org/">https://x.org/</a>"onmouseover="alert(1)'),
+    ("<b>https://x.org/<script>", '&lt;b&gt;<a href="https://x.org/">https://x.org/</a>&lt;script&gt;'),
+    ("javascript:alert(1) ftp://x.org https://.", "javascript:alert(1) ftp://x.org https://."),
+    ("at $x^2$ see https://x.org.", None),
+])
+def test_web_addresses_in_an_abstract_become_links(text, expected):
+    html = str(text_with_math(text))
+    if expected is None:   # beside math too
+        assert html.endswith('</math> see <a href="https://x.org">https://x.org</a>.')
+    else:
+        assert html == expected
+
+
 def test_malformed_math_is_shown_as_written():
     assert str(text_with_math(r"bad \(\frac{a}{\) end")) == r"bad <code>\(\frac{a}{\)</code> end"
 
