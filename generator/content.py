@@ -334,6 +334,8 @@ def entry_files(entries: list[os.DirEntry], papers_rel: str) -> tuple[list[tuple
         if suffix.lower() in (".yaml", ".yml") and suffix != ".yml":
             problems.append(Problem(rel, None, None, "entries end in .yml (lower case); rename this file"))
         elif suffix != ".yml":
+            if entry.is_dir(follow_symlinks=False):
+                problems += nested_entry_problems(entry.path, rel, papers_rel)
             continue
         elif entry.is_symlink():
             problems.append(_linked_problem(rel))
@@ -342,6 +344,20 @@ def entry_files(entries: list[os.DirEntry], papers_rel: str) -> tuple[list[tuple
         elif entry.is_file():
             files.append((entry.path, rel, stem))
     return files, problems
+
+
+def nested_entry_problems(folder: str, folder_rel: str, papers_rel: str) -> list[Problem]:
+    """Entry files in a folder inside content/papers/, at any depth: the build reads none of them, so each is told
+    to move up (a contributor's paper would otherwise be left out without a word)."""
+    problems = []
+    for root, folders, names in os.walk(folder):
+        folders.sort()
+        for name in sorted(names):
+            if os.path.splitext(name)[1].lower() in (".yml", ".yaml"):
+                rel = folder_rel + "/" + os.path.relpath(os.path.join(root, name), folder).replace(os.sep, "/")
+                problems.append(Problem(rel, None, None, f"is in a folder inside {papers_rel}/, where no entry is "
+                                                         f"read; move it to {papers_rel}/{name}"))
+    return problems
 
 
 def read_entry(file: tuple[str, str, str], memo: RoundMemo | None = None

@@ -490,6 +490,10 @@ REFUSED = [
     ("upper.YML", "title: Loud\nabstract: x\n", "upper.YML: entries end in .yml (lower case); rename this file"),
     ("a-folder.yml", None, "a-folder.yml: is a folder; an entry is a file content/papers/<id>.yml"),
     ("linked.yml", "link", "linked.yml: is a symbolic link; content files must be plain files"),
+    # a paper in a subfolder was left out without a word; other files there (notes.txt) may stay
+    ("drafts/deeper/nested.yml", "title: Nested\nabstract: y\n",
+     "drafts/deeper/nested.yml: is in a folder inside content/papers/, where no entry is read; move it to "
+     "content/papers/nested.yml"),
 ]
 
 
@@ -506,7 +510,9 @@ def test_refused_entries_get_their_exact_messages_and_content_is_untouched(tmp_p
         elif isinstance(content, bytes):
             (papers / name).write_bytes(content)
         else:
+            (papers / name).parent.mkdir(parents=True, exist_ok=True)
             (papers / name).write_text(content, encoding="utf-8")
+    (papers / "drafts" / "notes.txt").write_text("not an entry\n")
     before = tree_digest(root / "content")
 
     result = build(root, "0")
