@@ -76,6 +76,13 @@ def check_text(value: Any) -> str:
     return refuse_controls(value.strip())
 
 
+def check_folder(value: Any) -> str:
+    """A folder's path: text; a yes/no or a number is not one ('embeddings: yes' asks for a model, not which)."""
+    if not isinstance(value, str):
+        raise Invalid(f"expected the path of a folder, such as .cache/models/all-MiniLM-L6-v2, found {describe(value)}")
+    return check_text(value)
+
+
 def check_text_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         raise Invalid(f"expected a list (one '- item' per line), found {describe(value)}")
@@ -328,7 +335,7 @@ KINDS: dict[str, Kind] = {
     "int": Kind(check_int, {"type": "integer"}),
     "related": Kind(check_related, {"type": "integer", "minimum": 0, "maximum": MAX_RELATED}),
     "bool": Kind(check_bool, {"type": "boolean"}),
-    "folder": Kind(check_text, _TEXT),
+    "folder": Kind(check_folder, _TEXT),
 }
 
 

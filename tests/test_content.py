@@ -123,6 +123,14 @@ def test_site_config_values_are_checked_and_unknown_keys_warned():
     ]
 
 
+def test_embeddings_yes_is_told_the_setting_names_a_model_folder():
+    # 'embeddings: yes' was told "expected text ... (put it in quotes)", and quoted it became a folder named 'yes'
+    _, problems = config_from_yaml("themes:\n  embeddings: yes\n", "site_config.yml")
+    assert [str(p) for p in problems] == [
+        "site_config.yml:2: themes.embeddings: expected the path of a folder, such as .cache/models/all-MiniLM-L6-v2, "
+        "found a yes/no value (true)"]
+
+
 def test_colours_are_the_ones_material_styles():
     # any other name left the site uncoloured without a word; case and hyphens are read as Material reads them
     config, problems = config_from_yaml("appearance:\n  primary: Blue-Grey\n  accent: deep  orange\n",
