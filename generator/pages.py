@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable
+from typing import Callable, Sequence
 
 from markupsafe import Markup
 
@@ -42,6 +42,12 @@ __all__ = ["page_jobs", "navigation", "paper_path", "theme_path", "excerpt", "HO
 
 
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def added_over_several_days(papers: Sequence[Paper]) -> bool:
+    """Whether the papers were added on more than one day. A list imported at once has one date: its "recently
+    added" would be the first few papers by id, which says nothing, so the home page leaves the section out."""
+    return len({paper.added for paper in papers if paper.added}) > 1
 
 
 def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str:
@@ -275,7 +281,7 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
                                first_items=TAG_PAPERS_SHOWN)
 
     def home() -> str:
-        recent = recently_added(catalog.papers, RECENT_COUNT)
+        recent = recently_added(catalog.papers, RECENT_COUNT) if added_over_several_days(catalog.papers) else []
         return renderer.render("home.md", HOME, config=catalog.config, themes=grouping.themes,
                                paper_count=len(catalog.papers), recent=[(p, theme_of[p.id]) for p in recent],
                                map=map_model(grouping, titles, positions, drawn=drawn),

@@ -193,3 +193,12 @@ def test_the_all_papers_table_leaves_out_columns_no_entry_fills(fixture_project:
                 if not line.startswith(("year:", "tags:", "- ", "added:"))]
         entry.write_text("\n".join(kept) + "\n")
     assert all_papers_columns(project) == (["Title", "Theme"], {2})
+
+
+def test_the_home_page_lists_recent_papers_only_when_they_came_on_different_days(fixture_project: Path):
+    # the shipped list was imported on one day, and its "Recently added" was the first eight titles A-Z
+    project = Project(fixture_project)
+    assert "## Recently added" in gather(project)[2]["index.md"]
+    for entry in project.papers_dir.glob("*.yml"):
+        entry.write_text(re.sub(r"^added: .*$", "added: 2024-01-01", entry.read_text(), flags=re.M))
+    assert "## Recently added" not in gather(project)[2]["index.md"]
