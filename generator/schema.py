@@ -103,6 +103,12 @@ def check_text_list(value: Any) -> tuple[str, ...]:
 PLAIN_HTTP_URL = re.compile(r"(?i:https?)://[^\s/?#\[\]]+(?:[/?#]\S*)?")
 
 
+# The start of an address without its scheme: a host name with a dot and then a path ('arxiv.org/abs/1', '//x.org/'),
+# or one opening with 'www.'; not a file name ('README.md'), a relative path ('../a.html') or another scheme
+# ('mailto:a@b', 'javascript:...').
+WEB_HOST_RE = re.compile(r"(//)?(([a-z0-9-]+\.)+[a-z]{2,}(:\d+)?[/?#]|www\.[a-z0-9-]+\.)", re.I)
+
+
 def check_url(value: Any) -> str:
     text = check_text(value)
     if PLAIN_HTTP_URL.fullmatch(text):
@@ -112,8 +118,16 @@ def check_url(value: Any) -> str:
     except ValueError:  # an unbalanced [ in the host: "Invalid IPv6 URL"
         raise Invalid(f"expected an http:// or https:// link, found {text[:60]!r}") from None
     if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", text):
-        raise Invalid(f"expected an http:// or https:// link, found {text[:60]!r}")
+        raise Invalid(f"expected an http:// or https:// link, found {text[:60]!r}{missing_scheme_hint(text)}")
     return text
+
+
+def missing_scheme_hint(text: str) -> str:
+    """'; did you mean 'https://arxiv.org/abs/1'?' for an address written without its scheme (as a browser's
+    address bar shows it), else ''."""
+    if "://" in text or re.search(r"\s", text) or not WEB_HOST_RE.match(text):
+        return ""
+    return f"; did you mean {'https://' + text.removeprefix('//')!r}?"
 
 
 def check_url_list(value: Any) -> tuple[str, ...]:

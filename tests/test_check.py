@@ -42,7 +42,13 @@ BROKEN_ENTRIES = [
     ("title: A paper\nurl: https://example.org/a paper\nabstract: x\n",
      [f"{REL}:3: url: expected an http:// or https:// link, found 'https://example.org/a paper'"]),
     ("title: A paper\npdf: www.example.org/paper.pdf\nabstract: x\n",
-     [f"{REL}:3: pdf: expected an http:// or https:// link, found 'www.example.org/paper.pdf'"]),
+     [f"{REL}:3: pdf: expected an http:// or https:// link, found 'www.example.org/paper.pdf'; did you mean "
+      "'https://www.example.org/paper.pdf'?"]),
+    # as a browser's address bar shows it; a file name or a relative path gets no guess
+    ("title: A paper\nurl: arxiv.org/abs/2201.02177\ncode: [README.md, ../x]\nabstract: x\n",
+     [f"{REL}:3: url: expected an http:// or https:// link, found 'arxiv.org/abs/2201.02177'; did you mean "
+      "'https://arxiv.org/abs/2201.02177'?",
+      f"{REL}:4: code: item 1: expected an http:// or https:// link, found 'README.md'"]),
     ("title: A paper\nyear: 3000\nabstract: x\n",
      [f"{REL}:3: year: expected a year between 1600 and {NEXT_YEAR}, found 3000"]),
     ("title: A paper\nyear: '2019'\nabstract: x\n",
@@ -117,7 +123,7 @@ def test_every_problem_of_every_file_in_one_run(tmp_path: Path):
         "content/papers/attention-is-all-you-need-v2.yml:3: url: duplicate of "
         "content/papers/attention-is-all-you-need.yml, which has the same arXiv id (1706.03762); keep one entry",
         "content/papers/emergent-abilities.yml:3: url: expected an http:// or https:// link, "
-        "found 'arxiv.org/abs/2206.07682'",
+        "found 'arxiv.org/abs/2206.07682'; did you mean 'https://arxiv.org/abs/2206.07682'?",
         "content/papers/scaling-laws.yml:3: yaer: unknown key in a paper; did you mean 'year'?",
         "No curated themes (content/themes.yml), so nothing to pin; `readinglist themes` shows the automatic grouping.",
         "No theme lock either: every build groups the list afresh, so a new entry can move other papers; "
@@ -143,7 +149,8 @@ def test_an_entry_with_errors_hears_it_repeats_a_paper_in_the_same_run(tmp_path:
         "entry",
         "content/papers/attention-we-need.yml:3: year: expected a year such as 2024, found text ('2017') "
         "(remove the quotes)",
-        "content/papers/attention-we-need.yml:4: url: expected an http:// or https:// link, found 'arxiv.org/abs/1706'",
+        "content/papers/attention-we-need.yml:4: url: expected an http:// or https:// link, found 'arxiv.org/abs/1706'; "
+        "did you mean 'https://arxiv.org/abs/1706'?",
         "content/papers/resnet.yml:3: arxiv: duplicate of content/papers/deep-residual-learning.yml, which has the "
         "same arXiv id (1512.03385); keep one entry",
         "content/papers/resnet.yml:4: tags: item 1: expected a tag of lowercase letters, digits and hyphens (like "
