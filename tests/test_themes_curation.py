@@ -573,15 +573,16 @@ def test_themes_explains_each_paper(fixture_project: Path):
 
 
 def test_a_paper_its_theme_fits_less_than_three_others_says_so():
-    """A locked or pinned paper may sit in a theme outside its three best: its line says so, with the next two."""
+    """A locked or pinned paper may sit in a theme outside its three best: its line says so, naming the three (it
+    named two)."""
     from generator.themes import Placement
     from generator.themes.explain import paper_line
 
     place = Placement("memory", True, (("retrieval", 2.5), ("grokking", 1.0), ("icl", 0.5)), ("recall",))
     names = {"memory": "Memory", "retrieval": "Retrieval", "grokking": "Grokking", "icl": "In-context learning"}
     line = paper_line(SimpleNamespace(placements={"p": place}), "p", names)
-    assert line == "  - p (pinned)  fits three other themes better; next: Retrieval [retrieval] 2.50; " \
-                   "Grokking [grokking] 1.00; terms: recall"
+    assert line == "  - p (pinned)  fits 3 other themes better: Retrieval [retrieval] 2.50; " \
+                   "Grokking [grokking] 1.00; In-context learning [icl] 0.50; terms: recall"
 
 
 def test_related_papers_share_key_terms(fixture_project: Path):

@@ -20,8 +20,9 @@ def paper_line(grouping: Grouping, paper_id: str, names: dict[str, str]) -> str:
     """One paper: pin, score in its theme, the next best themes and the key terms tying it to its theme."""
     place = grouping.placements[paper_id]
     scores = dict(place.suggestions)
-    own = f"score {scores[place.theme]:.2f}" if place.theme in scores else "fits three other themes better"
-    others = [f"{names[slug]} [{slug}] {score:.2f}" for slug, score in place.suggestions if slug != place.theme][:2]
+    others = [f"{names[slug]} [{slug}] {score:.2f}" for slug, score in place.suggestions if slug != place.theme]
     pin = " (pinned)" if place.pinned else ""
     ties = f"; terms: {', '.join(place.terms)}" if place.terms else ""
-    return f"  - {paper_id}{pin}  {own}; next: {'; '.join(others) or 'none'}{ties}"
+    if place.theme not in scores:   # a pin or the lock holds it outside its three best: name all three
+        return f"  - {paper_id}{pin}  fits {len(others)} other themes better: {'; '.join(others)}{ties}"
+    return f"  - {paper_id}{pin}  score {scores[place.theme]:.2f}; next: {'; '.join(others[:2]) or 'none'}{ties}"
