@@ -136,6 +136,22 @@ def test_a_publishers_copyright_line_ties_no_papers():
     assert with_lines.related == plain.related
 
 
+def test_web_addresses_in_abstracts_tie_no_papers():
+    """A sixth of the shipped abstracts end 'Code is available at https://github.com/...': read as words, 'https'
+    and 'github' tied the papers that publish code, and a list of tutorial papers had a theme named "Annotation and
+    https URL". Papers carrying addresses group, name and relate exactly as without them."""
+    from generator.themes.features import without_web_addresses
+
+    assert without_web_addresses("Code: https://github.com/G-U-N/PyCIL. See WWW.x.org.") == "Code:  |  See  | "
+    papers = subject_list(6, 4)
+    marked = [dataclasses.replace(p, abstract=p.abstract + f" (https://github.com/lab/{p.id}, www.lab.org/code)")
+              if i % 3 == 0 else p for i, p in enumerate(papers)]
+    plain, with_addresses = group_papers(papers, ThemesSection()), group_papers(marked, ThemesSection())
+    assert [(t.name, t.terms, t.papers) for t in with_addresses.themes] == \
+        [(t.name, t.terms, t.papers) for t in plain.themes]
+    assert with_addresses.related == plain.related
+
+
 def test_a_copyright_line_in_capitals_is_no_words_either():
     from generator.themes.features import without_copyright
     assert without_copyright("We parse trees. COPYRIGHT 2020 IEEE. ALL RIGHTS RESERVED.").strip() == "We parse trees."
