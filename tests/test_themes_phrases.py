@@ -275,6 +275,20 @@ def test_a_phrase_of_research_prose_only_is_no_term():
     assert [bool(texts.terms[key(p)]) for p in generic + subjects] == [False] * 9 + [True] * 6
 
 
+def test_the_prose_of_a_survey_s_outlook_is_no_term():
+    """Surveys close on 'future research directions', 'opportunities' and a 'comprehensive overview', and code is
+    'publicly available': on the benchmark lists these named themes ("Future directions and language technologies",
+    "Self-supervised learning and publicly available") and were key terms; the subjects beside them stay terms."""
+    texts, key, _ = cohesion_of([
+        f"A comprehensive overview of Indigenous languages {i} and language technologies, known as low-resource "
+        f"languages; code is publicly available. We discuss opportunities and future research directions."
+        for i in range(10)])
+    prose = ("comprehensive overview", "publicly available", "opportunities", "future research directions",
+             "future research", "known")
+    subjects = ("indigenous languages", "language technologies", "low-resource languages")
+    assert [bool(texts.terms[key(p)]) for p in prose + subjects] == [False] * 6 + [True] * 3
+
+
 def test_a_phrase_ending_in_a_verb_or_adverb_of_research_prose_is_no_term():
     """'question decomposition based' (on ...) and 'representations using' (...) stop before their object; 'tool use'
     ends in a noun."""

@@ -85,7 +85,8 @@ GENERIC_WORDS = frozenset("""
     use used using achieve achieves achieved outperform outperforms outperformed improve improves improved show shows
     showed shown demonstrate demonstrates demonstrated propose proposes present presents introduce introduces
     introduced describe describes described provide provides provided obtain obtains obtained yield yields perform
-    performs performed reveal reveals suggest suggests shed find finds finding findings
+    performs performed reveal reveals suggest suggests shed find finds finding findings known available publicly
+    future direction directions opportunity opportunities overview overviews aspect aspects according
     previously recently currently significantly substantially consistently furthermore overall instead like far
 """.split())
 # Of those, the verbs and adverbs that open no noun phrase ('using reinforcement learning', 'previously unseen',
