@@ -299,6 +299,19 @@ def test_a_phrase_ending_in_a_verb_or_adverb_of_research_prose_is_no_term():
     assert texts.terms[key("tool use")] and texts.terms[key("question decomposition")]
 
 
+def test_a_phrase_opening_or_closing_on_a_verb_of_research_prose_is_no_term():
+    """Shared terms and key terms on the shipped site and its subsets read 'like human', 'improve LLMs', 'models
+    exhibit', 'neural networks suffer' and 'findings offer': each opens or stops on a verb, before its object.
+    The nouns around them stay terms."""
+    texts, key, _ = cohesion_of([
+        f"Like human learners {i}, deep networks suffer from forgetting; to improve LLMs, our findings offer hints, "
+        f"and language models exhibit grokking, which is poorly understood." for i in range(10)])
+    clauses = ("like human", "like human learners", "improve llms", "networks suffer", "deep networks suffer",
+               "findings offer", "models exhibit", "language models exhibit", "poorly understood")
+    subjects = ("human learners", "deep networks", "llms", "language models", "grokking", "forgetting")
+    assert [bool(texts.terms[key(p)]) for p in clauses + subjects] == [False] * 9 + [True] * 6
+
+
 def test_a_word_written_after_to_now_and_then_stays_a_noun():
     """'control' after 'to' in 2 of its 12 uses is the noun of 'optimal control', under MIN_VERB_SHARE."""
     from generator.themes.features import MIN_VERB_SHARE, verb_words

@@ -86,16 +86,22 @@ GENERIC_WORDS = frozenset("""
     showed shown demonstrate demonstrates demonstrated propose proposes present presents introduce introduces
     introduced describe describes described provide provides provided obtain obtains obtained yield yields perform
     performs performed reveal reveals suggest suggests shed find finds finding findings known available publicly
-    future direction directions opportunity opportunities overview overviews aspect aspects according
+    future direction directions opportunity opportunities overview overviews aspect aspects according understood
+    poorly
     previously recently currently significantly substantially consistently furthermore overall instead like far
 """.split())
-# Of those, the verbs and adverbs that open no noun phrase ('using reinforcement learning', 'previously unseen',
-# 'shed light'; 'recent advances': stems, so 'recently' stands for 'recent' too); adverbs whose stem is also a
-# subject's adjective ('currently': 'current density') are left out, and 'light' is a subject of its own.
-GENERIC_OPENERS = frozenset("use used using based proposed previously recently shed".split())
-# And those that end no noun phrase either: 'question decomposition based' (on ...), 'rates using' (...). Not 'use'
-# ('tool use', 'language use'), 'proposed' (its stem is 'proposal''s) nor 'shed'.
-GENERIC_CLOSERS = frozenset("used using based previously recently".split())
+# Of those and a few more, the verbs and adverbs that open no noun phrase ('using reinforcement learning', 'previously
+# unseen', 'shed light', 'improve LLMs', 'like humans', 'inspire future work'; 'recent advances': stems, so
+# 'recently' stands for 'recent' too); adverbs whose stem is also a subject's adjective ('currently': 'current
+# density') are left out, as are verbs whose stem is a subject's ('perform': 'performing arts'; 'enables':
+# 'enabled'; 'explores': 'exploration'), and 'light' is a subject of its own.
+GENERIC_OPENERS = frozenset("""use used using based proposed previously recently shed improve improves achieve achieves
+    provide provides introduce introduces inspire like enhance enable allow explore investigate""".split())
+# And those that end no noun phrase either: 'question decomposition based' (on ...), 'rates using' (...), 'models
+# exhibit' (...), 'networks suffer' (from ...), 'findings offer' (...), 'variants achieve' (...). Not 'use' ('tool
+# use', 'language use'), 'proposed' (its stem is 'proposal''s) nor 'shed'.
+GENERIC_CLOSERS = frozenset("used using based previously recently exhibit suffer offer achieve understood remember"
+                            .split())
 # A phrase with a verb or its past after its first word ('networks learn', 'models trained'), or opening with
 # a verb's -s form ('improves accuracy'), is a clause, not a term; so is a lone verb ('improves'). A word is a
 # verb when the list's authors write it after 'to' or a modal ('to learn', 'can generalize') in at least
