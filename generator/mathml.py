@@ -136,14 +136,15 @@ def with_links(text: str) -> str:
 
 def address_without_trailing_punctuation(address: str) -> str:
     """A matched address without the sentence's punctuation after it, nor a closing parenthesis it did not open
-    ('(see https://x.org/a_(b))' keeps its own)."""
-    while address:
-        if address[-1] in TRAILING_PUNCTUATION:
-            address = address[:-1]
-        elif address[-1] == ")" and address.count(")") > address.count("("):
-            address = address[:-1]
+    ('(see https://x.org/a_(b))' keeps its own). Linear in the address, however many parentheses close it."""
+    end, unopened = len(address), address.count(")") - address.count("(")
+    while end:
+        if address[end - 1] in TRAILING_PUNCTUATION:
+            end -= 1
+        elif address[end - 1] == ")" and unopened > 0:
+            end, unopened = end - 1, unopened - 1
         else:
-            return address
-    return address
+            break
+    return address[:end]
 
 
