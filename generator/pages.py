@@ -27,6 +27,8 @@ from generator.themes import Grouping, Theme
 
 EXCERPT_CHARS = 260
 RECENT_COUNT = 8
+# Authors named under a title in the all-papers table before 'et al.' (the filter reads them all).
+ROW_AUTHORS = 3
 NEIGHBOUR_COUNT = 3
 # The most themes the navigation lists one by one (see navigation()).
 NAV_THEMES = 24
@@ -138,13 +140,32 @@ class PaperRow:
     theme_href: str
     colour: str
     tags: list[tuple[str, str]]
+    authors: str = ""          # every author, as the filter reads them
+    authors_short: str = ""    # as the table shows them under the title: 'Vaswani, Shazeer, Parmar et al.'
+
+
+def short_authors(authors: tuple[str, ...], shown: int = ROW_AUTHORS) -> str:
+    """Authors as a list of papers shows them under a title: their surnames (the last word of 'First Last', or what
+    comes before the comma of 'Last, First'), 'A and B', 'A, B and C', or the first `shown` and 'et al.'."""
+    surnames = [surname(author) for author in authors[:shown]]
+    if len(authors) > shown:
+        return ", ".join(surnames) + " et al."
+    return " and ".join(filter(None, [", ".join(surnames[:-1]), surnames[-1] if surnames else ""]))
+
+
+def surname(author: str) -> str:
+    """'Ashish Vaswani' -> 'Vaswani'; 'Vaswani, Ashish' -> 'Vaswani'; a single name stays whole."""
+    if "," in author:
+        return author.split(",", 1)[0].strip()
+    return author.split()[-1] if author.split() else author
 
 
 def paper_rows(papers: tuple[Paper, ...], theme_of: dict[str, Theme], colours: dict[str, str], url) -> dict[str, PaperRow]:
     """Every paper's row by id, made once for both indexes."""
     return {p.id: PaperRow(url(paper_path(p.id)), p.title, p.year or "", p.added.isoformat() if p.added else "",
                            theme_of[p.id].name, url(theme_path(theme_of[p.id].slug)), colours[theme_of[p.id].slug],
-                           [(tag, url(f"{TAGS}#{tag_anchor(tag)}")) for tag in p.tags])
+                           [(tag, url(f"{TAGS}#{tag_anchor(tag)}")) for tag in p.tags],
+                           ", ".join(p.authors), short_authors(p.authors))
             for p in papers}
 
 
@@ -267,7 +288,7 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
         table = rows()
         # a column no entry fills would only look unfinished
         shown = {"year": any(p.year for p in catalog.papers), "added": any(p.added for p in catalog.papers),
-                 "tags": catalog.tagged}
+                 "tags": catalog.tagged, "authors": any(p.authors for p in catalog.papers)}
         return renderer.render("all-papers.md", ALL_PAPERS, rows=[table[p.id] for p in by_title], shown=shown,
                                first_rows=INDEX_ROWS_SHOWN)
 

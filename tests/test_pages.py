@@ -190,7 +190,7 @@ def test_the_all_papers_table_leaves_out_columns_no_entry_fills(fixture_project:
     assert all_papers_columns(project) == (["Title", "Theme", "Year", "Added", "Tags"], {5})
     for entry in project.papers_dir.glob("*.yml"):
         kept = [line for line in entry.read_text().splitlines()
-                if not line.startswith(("year:", "tags:", "- ", "added:"))]
+                if not line.startswith(("year:", "tags:", "- ", "added:", "authors:"))]
         entry.write_text("\n".join(kept) + "\n")
     assert all_papers_columns(project) == (["Title", "Theme"], {2})
 
@@ -202,3 +202,14 @@ def test_the_home_page_lists_recent_papers_only_when_they_came_on_different_days
     for entry in project.papers_dir.glob("*.yml"):
         entry.write_text(re.sub(r"^added: .*$", "added: 2024-01-01", entry.read_text(), flags=re.M))
     assert "## Recently added" not in gather(project)[2]["index.md"]
+
+
+@pytest.mark.parametrize("authors, shown", [
+    ((), ""), (("Ashish Vaswani",), "Vaswani"), (("Ashish Vaswani", "Noam Shazeer"), "Vaswani and Shazeer"),
+    (("Ashish Vaswani", "Noam Shazeer", "Niki Parmar"), "Vaswani, Shazeer and Parmar"),
+    (("A Vaswani", "N Shazeer", "N Parmar", "J Uszkoreit"), "Vaswani, Shazeer, Parmar et al."),
+    (("LeCun, Yann", "Bengio"), "LeCun and Bengio"),
+])
+def test_the_all_papers_table_names_authors_by_surname(authors, shown):
+    from generator.pages import short_authors
+    assert short_authors(authors) == shown
