@@ -315,11 +315,12 @@ def freeze_themes(project, catalog, force: bool, keep_places: bool) -> None:
 
     def regroup(pins: dict[str, str]):
         papers = tuple(dataclasses.replace(p, theme=pins.get(p.id)) for p in catalog.papers)
-        return group(dataclasses.replace(catalog, papers=papers, curated=declared), project)
+        # declared themes read no lock: none is read again, round after round
+        return group(dataclasses.replace(catalog, papers=papers, curated=declared), project, lock=())
 
     pins = themelock.pins_keeping_places(grouping, regroup) if keep_places else themelock.exemplars(grouping)
     moving = {} if keep_places else themelock.moving_papers(grouping, regroup, pins)
-    for written in themelock.freeze(project, grouping, {p.id: p.source for p in catalog.papers}, pins, force):
+    for written in themelock.freeze(project, declared, {p.id: p.source for p in catalog.papers}, pins, force):
         click.echo(f"Wrote {written}")
     if keep_places:
         click.echo(f"Pinned {len(pins)} papers: the exemplars, and every paper the declared themes would place "

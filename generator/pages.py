@@ -150,14 +150,16 @@ def short_authors(authors: tuple[str, ...], shown: int = ROW_AUTHORS) -> str:
     surnames = [surname(author) for author in authors[:shown]]
     if len(authors) > shown:
         return ", ".join(surnames) + " et al."
-    return " and ".join(filter(None, [", ".join(surnames[:-1]), surnames[-1] if surnames else ""]))
+    if len(surnames) < 2:
+        return "".join(surnames)
+    return ", ".join(surnames[:-1]) + " and " + surnames[-1]
 
 
 def surname(author: str) -> str:
     """'Ashish Vaswani' -> 'Vaswani'; 'Vaswani, Ashish' -> 'Vaswani'; a single name stays whole."""
     if "," in author:
         return author.split(",", 1)[0].strip()
-    return author.split()[-1] if author.split() else author
+    return (author.split() or [author])[-1]
 
 
 def paper_rows(papers: tuple[Paper, ...], theme_of: dict[str, Theme], colours: dict[str, str], url) -> dict[str, PaperRow]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import yaml
 
@@ -94,10 +94,9 @@ def frozen_themes(grouping: Grouping) -> list[CuratedTheme]:
     return [CuratedTheme(t.slug, t.name, describe(t.name, list(t.terms))) for t in grouping.themes]
 
 
-def freeze_text(grouping: Grouping) -> str:
-    """A content/themes.yml declaring the current themes (see frozen_themes)."""
-    body = {"themes": [{"slug": t.slug, "name": t.name, "description": t.description}
-                       for t in frozen_themes(grouping)]}
+def freeze_text(declared: Sequence[CuratedTheme]) -> str:
+    """A content/themes.yml declaring the frozen themes (see frozen_themes)."""
+    body = {"themes": [{"slug": t.slug, "name": t.name, "description": t.description} for t in declared]}
     return FREEZE_HEADER + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -135,12 +134,12 @@ def refuse_to_overwrite(project: Project, force: bool) -> None:
                                "themes, so --freeze will not overwrite it (add --force to replace it)")
 
 
-def freeze(project: Project, grouping: Grouping, sources: dict[str, str], pins: dict[str, str],
+def freeze(project: Project, declared: Sequence[CuratedTheme], sources: dict[str, str], pins: dict[str, str],
            force: bool = False) -> list[str]:
-    """Write content/themes.yml and the pins (exemplars, or pins_keeping_places) in their own entry files; returns
-    what changed."""
+    """Write content/themes.yml declaring the frozen themes, and the pins (exemplars, or pins_keeping_places) in
+    their own entry files; returns what changed."""
     refuse_to_overwrite(project, force)
-    write_whole(project.themes_file, freeze_text(grouping))
+    write_whole(project.themes_file, freeze_text(declared))
     written = [project.relative(project.themes_file)]
     for paper_id, slug in sorted(pins.items()):
         path = project.root / sources[paper_id]
