@@ -24,6 +24,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 RICH_ID = "attention-geometry-of-transformer-states"
 HOSTILE_ID = "hostile-entry"
 SEARCH_WORD = "zephyrine"
+# A web address longer than any line, at the end of the rich entry's abstract
+LONG_ADDRESS = "https://github.com/example-laboratory/attention-geometry-of-transformer-states/tree/main/experiments/figures"
 # How a reader types the rich entry's third author, 'Zoë Ångström'
 FOLDED_AUTHOR = "Angstrom"
 GIVEN_BIBTEX = """@inproceedings{doe2023geometry,
@@ -56,7 +58,8 @@ notes: |
 bibtex: |
 {chr(10).join('  ' + line for line in GIVEN_BIBTEX.splitlines())}
 abstract: 'Graph transformers keep a {SEARCH_WORD} geometry of hidden states: the decomposition
-  \\[ h_{{c,t}} = \\mu + pos_t + ctx_c \\] separates position from context on graph attention.'
+  \\[ h_{{c,t}} = \\mu + pos_t + ctx_c \\] separates position from context on graph attention. Code and data:
+  {LONG_ADDRESS}.'
 """,
     HOSTILE_ID: """title: <img src=x onerror=alert(1)> Graph attention "quotes" & <script>alert(2)</script>
 authors:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from browser_support import (
-    FOLDED_AUTHOR, GIVEN_BIBTEX, HOSTILE_ID, RICH_ID, SCREENSHOTS, SEARCH_WORD, built_rich_list, is_local, launch,
-    serve, write_rich_list,
+    FOLDED_AUTHOR, GIVEN_BIBTEX, HOSTILE_ID, LONG_ADDRESS, RICH_ID, SCREENSHOTS, SEARCH_WORD, built_rich_list, is_local,
+    launch, serve, write_rich_list,
 )
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -236,6 +236,21 @@ def test_an_abstract_is_justified_on_a_wide_screen_but_not_on_a_phone(browser, r
         aligned[width] = page.locator(".rl-abstract p").first.evaluate("p => getComputedStyle(p).textAlign")
         tab.context.close()
     assert aligned == {1280: "justify", 390: "start"}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_long_web_address_in_an_abstract_is_a_link_that_fills_its_line_and_keeps_the_page_width(
+        browser, rich_site, width):
+    tab = Visit(browser, rich_site.as_uri() + "/", width)
+    page = tab.open(f"papers/{RICH_ID}.html")
+    link = page.locator(".rl-abstract a")
+    assert link.get_attribute("href") == LONG_ADDRESS
+    # it starts on the line of the words before it: carried whole to a line of its own, it left that line,
+    # justified, stretched word by word
+    starts = link.evaluate("a => [a.getClientRects()[0].left, a.closest('p').getBoundingClientRect().left]")
+    assert starts[0] > starts[1] + 20, starts
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    tab.context.close()
 
 
 def test_on_a_phone_the_titles_keep_the_widest_column_of_all_papers(browser, rich_site):
