@@ -23,7 +23,7 @@ from generator.memo import RoundMemo
 from generator.parallel import in_background, parallel_map
 from generator.project import Project
 from generator.schema import (
-    RESERVED_NAMES, SLUG_RE, CuratedTheme, Invalid, Labels, Paper, SiteConfig, VocabularyTag, check_value,
+    RESERVED_NAMES, SLUG_RE, CuratedTheme, Invalid, InvalidItems, Labels, Paper, SiteConfig, VocabularyTag, check_value,
     config_sections, declared_fields, describe, reserved_message,
 )
 from generator.yamlfile import MAX_FILE_BYTES, YamlDocument, parse_yaml
@@ -94,6 +94,9 @@ def validate_mapping(cls, data: Any, doc: YamlDocument, rel: str, prefix: str = 
             continue
         try:
             values[name] = check_value(declaration, value)
+        except InvalidItems as invalid:
+            problems += [Problem(rel, doc.lines.get(f"{prefix}{name}.{index}", line_of(name)), f"{prefix}{name}",
+                                 f"item {index + 1}: {message}") for index, message in invalid.items]
         except Invalid as invalid:
             problems.append(Problem(rel, line_of(name), f"{prefix}{name}", str(invalid)))
     return values, problems

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from generator.asciiforms import ascii_text
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Ids and theme slugs become file names (papers/<id>.md, themes/<slug>.md); Windows cannot create these.
 RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
@@ -32,6 +34,26 @@ PDF_ARTIFACTS = str.maketrans({**{chr(c): unicodedata.normalize("NFKC", chr(c)) 
 
 class Invalid(ValueError):
     """A value does not fit its kind; the message says what was expected."""
+
+
+class InvalidItems(Invalid):
+    """Items of a list that do not fit, every one: (index from 0, what was expected) for each."""
+
+    def __init__(self, items: list[tuple[int, str]]):
+        super().__init__("; ".join(f"item {index + 1}: {message}" for index, message in items))
+        self.items = items
+
+
+def check_each(items: list, check: Callable[[Any], Any]) -> None:
+    """Check every item of a list; raises InvalidItems naming each one that fails, not only the first."""
+    failed = []
+    for index, item in enumerate(items):
+        try:
+            check(item)
+        except Invalid as problem:
+            failed.append((index, str(problem)))
+    if failed:
+        raise InvalidItems(failed)
 
 
 def describe(value: Any) -> str:
@@ -89,14 +111,14 @@ def check_text_list(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise Invalid(f"expected a list of text, found {describe(value)}")
     value = [spelled_out(item) if isinstance(item, str) else item for item in value]
-    for index, item in enumerate(value, start=1):
-        if not isinstance(item, str) or not item.strip():
-            raise Invalid(f"item {index}: expected text, found {describe(item)}")
-        try:
-            refuse_controls(item)
-        except Invalid as problem:
-            raise Invalid(f"item {index}: {problem}") from None
+    check_each(value, check_list_item)
     return tuple(item.strip() for item in value)
+
+
+def check_list_item(item: Any) -> None:
+    if not isinstance(item, str) or not item.strip():
+        raise Invalid(f"expected text, found {describe(item)}")
+    refuse_controls(item)
 
 
 # Most links: http(s), a host without brackets, no whitespace; those need no urlsplit to be accepted.
@@ -132,11 +154,7 @@ def missing_scheme_hint(text: str) -> str:
 
 def check_url_list(value: Any) -> tuple[str, ...]:
     items = check_text_list(value)
-    for index, item in enumerate(items, start=1):
-        try:
-            check_url(item)
-        except Invalid as problem:
-            raise Invalid(f"item {index}: {problem}") from None
+    check_each(list(items), check_url)
     return items
 
 
@@ -183,18 +201,21 @@ def check_slug(value: Any) -> str:
     return text
 
 
+def check_tag(item: str) -> None:
+    if not SLUG_RE.match(item):
+        written = "-".join(re.findall(r"[a-z0-9]+", ascii_text(item).lower()))
+        hint = f"; did you mean {written!r}?" if written else ""
+        raise Invalid(f"expected a tag of lowercase letters, digits and hyphens (like 'language-models'), "
+                      f"found {item!r}{hint}")
+
+
 def reserved_message(name: str) -> str:
     return f"'{name}' is a name Windows reserves for a device and cannot be a file name; choose another"
 
 
 def check_tags(value: Any) -> tuple[str, ...]:
     items = check_text_list(value)
-    for index, item in enumerate(items, start=1):
-        if not SLUG_RE.match(item):
-            raise Invalid(
-                f"item {index}: expected a tag of lowercase letters, digits and hyphens "
-                f"(like 'language-models'), found {item!r}"
-            )
+    check_each(list(items), check_tag)
     if len(set(items)) != len(items):
         raise Invalid("each tag should appear once")
     return items
@@ -252,10 +273,13 @@ def check_bibtex(value: Any) -> str:
 
 def check_slug_list(value: Any) -> tuple[str, ...]:
     items = check_text_list(value)
-    for index, item in enumerate(items, start=1):
-        if not SLUG_RE.match(item):
-            raise Invalid(f"item {index}: expected an entry id (its file name without .yml), found {item!r}")
+    check_each(list(items), check_entry_id)
     return items
+
+
+def check_entry_id(item: str) -> None:
+    if not SLUG_RE.match(item):
+        raise Invalid(f"expected an entry id (its file name without .yml), found {item!r}")
 
 
 # The colours Material's palette styles (its palette stylesheet has a rule for each); any other name would leave

@@ -48,14 +48,28 @@ BROKEN_ENTRIES = [
     ("title: A paper\nurl: arxiv.org/abs/2201.02177\ncode: [README.md, ../x]\nabstract: x\n",
      [f"{REL}:3: url: expected an http:// or https:// link, found 'arxiv.org/abs/2201.02177'; did you mean "
       "'https://arxiv.org/abs/2201.02177'?",
-      f"{REL}:4: code: item 1: expected an http:// or https:// link, found 'README.md'"]),
+      f"{REL}:4: code: item 1: expected an http:// or https:// link, found 'README.md'",
+      f"{REL}:4: code: item 2: expected an http:// or https:// link, found '../x'"]),
+    # every bad item of a list, each on its own line
+    ("title: A paper\ntags:\n- graphs\n- Deep Learning\n- deep_learning\nabstract: x\n",
+     [f"{REL}:5: tags: item 2: expected a tag of lowercase letters, digits and hyphens (like 'language-models'), "
+      "found 'Deep Learning'; did you mean 'deep-learning'?",
+      f"{REL}:6: tags: item 3: expected a tag of lowercase letters, digits and hyphens (like 'language-models'), "
+      "found 'deep_learning'; did you mean 'deep-learning'?"]),
+    ("title: A paper\nauthors:\n- Ada Lovelace\n- 42\n- ''\ncode:\n- ftp://a.org/x\n- https://github.com/a/b\n"
+     "- github.com/a/c\nabstract: x\n",
+     [f"{REL}:5: authors: item 2: expected text, found a number (42)",
+      f"{REL}:6: authors: item 3: expected text, found empty text",
+      f"{REL}:8: code: item 1: expected an http:// or https:// link, found 'ftp://a.org/x'",
+      f"{REL}:10: code: item 3: expected an http:// or https:// link, found 'github.com/a/c'; did you mean "
+      "'https://github.com/a/c'?"]),
     ("title: A paper\nyear: 3000\nabstract: x\n",
      [f"{REL}:3: year: expected a year between 1600 and {NEXT_YEAR}, found 3000"]),
     ("title: A paper\nyear: '2019'\nabstract: x\n",
      [f"{REL}:3: year: expected a year such as 2024, found text ('2019') (remove the quotes)"]),
     ("title: A paper\ntags: [deep_learning]\nabstract: x\n",
      [f"{REL}:3: tags: item 1: expected a tag of lowercase letters, digits and hyphens (like "
-      "'language-models'), found 'deep_learning'"]),
+      "'language-models'), found 'deep_learning'; did you mean 'deep-learning'?"]),
     ("title: A paper\ntags: [nlp, nlp]\nabstract: x\n",
      [f"{REL}:3: tags: each tag should appear once"]),
     ("title: A paper\ndoi: doi:10.1234\nabstract: x\n",
@@ -78,7 +92,7 @@ BROKEN_ENTRIES = [
     ("title: A paper\nadded: 2024-13-01\nabstract: x\n",
      [f"{REL}:3: added: expected a date as YYYY-MM-DD, found text ('2024-13-01')"]),
     ("title: A paper\nauthors:\n  - Ada Lovelace\n  - 42\nabstract: x\n",
-     [f"{REL}:3: authors: item 2: expected text, found a number (42)"]),
+     [f"{REL}:5: authors: item 2: expected text, found a number (42)"]),
     ("title: 'unclosed\n",
      [f"{REL}:2: the quoted value opened at column 8 is never closed; add the closing quote"]),
 ]
@@ -154,7 +168,7 @@ def test_an_entry_with_errors_hears_it_repeats_a_paper_in_the_same_run(tmp_path:
         "content/papers/resnet.yml:3: arxiv: duplicate of content/papers/deep-residual-learning.yml, which has the "
         "same arXiv id (1512.03385); keep one entry",
         "content/papers/resnet.yml:4: tags: item 1: expected a tag of lowercase letters, digits and hyphens (like "
-        "'language-models'), found 'Vision'",
+        "'language-models'), found 'Vision'; did you mean 'vision'?",
     ]
 
 

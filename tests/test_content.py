@@ -64,7 +64,7 @@ abstract: The dominant sequence transduction models...
       f"{REL}:2: abstarct: unknown key in a paper; did you mean 'abstract'?"]),
     ("title: A paper\ntags: [Deep Learning]\nabstract: x\n",
      [f"{REL}:2: tags: item 1: expected a tag of lowercase letters, digits and hyphens "
-      "(like 'language-models'), found 'Deep Learning'"]),
+      "(like 'language-models'), found 'Deep Learning'; did you mean 'deep-learning'?"]),
     ("title: A paper\ntitle: Again\nabstract: x\n",
      [f"{REL}:2: title: appears twice; keep one"]),
     ("title: [unclosed\nabstract: x\n",
