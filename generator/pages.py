@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 from typing import Callable, Sequence
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
@@ -22,7 +23,7 @@ from generator.paths import (
     ALL_PAPERS, FEED, HOME, LIST_BIB, PAPERS_JSON, TAGS, THEMES, paper_path, tag_anchor, theme_bib_path, theme_path,
 )
 from generator.render import Renderer, single_spaced
-from generator.schema import Paper, SiteSection
+from generator.schema import TITLE_SLOT, Paper, SiteSection
 from generator.themes import Grouping, Theme
 
 EXCERPT_CHARS = 260
@@ -79,8 +80,9 @@ class Link:
     kind: str
 
 
-def paper_links(paper: Paper) -> list[Link]:
-    """The paper's own links, in a fixed order; ids become their canonical addresses."""
+def paper_links(paper: Paper, find_paper: str | None = None) -> list[Link]:
+    """The paper's own links, in a fixed order; ids become their canonical addresses. A paper with none is
+    looked up by its title at `find_paper` (site.find_paper), when the site names a search address."""
     links = []
     if paper.url:
         links.append(Link("Paper", paper.url, "paper"))
@@ -90,7 +92,15 @@ def paper_links(paper: Paper) -> list[Link]:
         links.append(Link(f"DOI {paper.doi}", f"https://doi.org/{paper.doi}", "doi"))
     if paper.arxiv:
         links.append(Link(f"arXiv {paper.arxiv}", f"https://arxiv.org/abs/{paper.arxiv}", "arxiv"))
+    if not links and find_paper:
+        links.append(title_search_link(paper.title, find_paper))
     return links
+
+
+def title_search_link(title: str, find_paper: str) -> Link:
+    """'Find it on scholar.google.com': the search address with the title, quoted as one phrase, in its slot."""
+    host = (urlsplit(find_paper).hostname or "").removeprefix("www.")
+    return Link(f"Find it on {host}", find_paper.replace(TITLE_SLOT, quote(f'"{title}"', safe="")), "search")
 
 
 @dataclass(frozen=True)
@@ -211,7 +221,7 @@ def paper_view(paper: Paper, grouping: Grouping, papers: dict[str, Paper], theme
                                    ", ".join(rel.terms)))
     return PaperView(
         authors=", ".join(paper.authors), added=paper.added.isoformat() if paper.added else "",
-        theme_href=url(theme_path(theme.slug)), colour=colours[theme.slug], links=paper_links(paper),
+        theme_href=url(theme_path(theme.slug)), colour=colours[theme.slug], links=paper_links(paper, site.find_paper),
         code=[code_link(c) for c in paper.code], tags=[(tag, url(f"{TAGS}#{tag_anchor(tag)}")) for tag in paper.tags],
         abstract=text_with_math(paper.abstract), notes=render_notes(paper.notes), related=related,
         bibtex=bibtex, edit_url=edit_url(site, paper.source), description=excerpt(paper.abstract) or paper.title,

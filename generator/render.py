@@ -103,7 +103,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
 
 # Each has a CSS mask in theme/overrides/assets/readinglist.css (.rl-icon-<name>).
 ICON_NAMES = ("arxiv", "back", "code", "doi", "download", "edit", "github", "gitlab", "map", "paper", "paper-link",
-              "pdf", "rss", "tag")
+              "pdf", "rss", "search", "tag")
 
 
 def icon_markup() -> dict[str, Markup]:

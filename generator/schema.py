@@ -152,6 +152,26 @@ def missing_scheme_hint(text: str) -> str:
     return f"; did you mean {'https://' + text.removeprefix('//')!r}?"
 
 
+TITLE_SLOT = "{title}"
+FIND_PAPER_EXAMPLE = "https://scholar.google.com/scholar?q={title}"
+
+
+def check_search_address(value: Any) -> str | None:
+    """A search engine's address with {title} where a paper's title goes; 'none' (or 'no') for no such link."""
+    if value is False or (isinstance(value, str) and value.strip().lower() == "none"):
+        return None
+    text = check_text(value)
+    if text.count(TITLE_SLOT) != 1:
+        raise Invalid(f"expected an http(s) address with {TITLE_SLOT} once, where a paper's title goes, such as "
+                      f"'{FIND_PAPER_EXAMPLE}', or none; found {text[:60]!r}")
+    try:
+        check_url(text.replace(TITLE_SLOT, "title"))
+    except Invalid:
+        raise Invalid(f"expected an http:// or https:// address, found {text[:60]!r}{missing_scheme_hint(text)}") \
+            from None
+    return text
+
+
 def check_url_list(value: Any) -> tuple[str, ...]:
     items = check_text_list(value)
     check_each(list(items), check_url)
@@ -357,6 +377,7 @@ KINDS: dict[str, Kind] = {
     "text_list": Kind(check_text_list, {"type": "array", "items": _TEXT}),
     "url": Kind(check_url, _URL),
     "url_list": Kind(check_url_list, {"type": "array", "items": _URL}),
+    "search_address": Kind(check_search_address, {"type": "string"}),
     "year": Kind(check_year, {"type": "integer", "minimum": FIRST_YEAR}),
     "date": Kind(check_date, {"type": "string", "format": "date"}),
     "slug": Kind(check_slug, {"type": "string", "pattern": SLUG_RE.pattern}),
@@ -443,6 +464,9 @@ class SiteSection:
     edit_branch: str = declared("text", "Branch that edit links point at.", default="main")
     author: str | None = declared("text", "Who curates the list.")
     language: str = declared("language", "Language code of the site's interface.", default="en")
+    find_paper: str | None = declared(
+        "search_address", "Where a paper with no link of its own (url, pdf, doi, arxiv) is looked up by its title: a "
+        f"search address with {TITLE_SLOT} where the title goes, or none for no such link.", default=FIND_PAPER_EXAMPLE)
 
 
 @dataclass(frozen=True)

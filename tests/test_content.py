@@ -117,7 +117,7 @@ def test_site_config_values_are_checked_and_unknown_keys_warned():
     assert config.site.name == "My list"
     assert [str(p) for p in problems] == [
         "site_config.yml:3: warning: site.colour: unknown key in 'site'; allowed keys are: name, description, "
-        "url, repo_url, edit_branch, author, language",
+        "url, repo_url, edit_branch, author, language, find_paper",
         "site_config.yml:5: themes.count: expected 'auto' or a whole number of themes (1 or more), "
         "found text ('many')",
     ]
@@ -129,6 +129,27 @@ def test_embeddings_yes_is_told_the_setting_names_a_model_folder():
     assert [str(p) for p in problems] == [
         "site_config.yml:2: themes.embeddings: expected the path of a folder, such as .cache/models/all-MiniLM-L6-v2, "
         "found a yes/no value (true)"]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("https://www.semanticscholar.org/search?q={title}", "https://www.semanticscholar.org/search?q={title}"),
+    ("none", None),
+    ("no", None),
+    ("https://dblp.org/search?q=", "expected an http(s) address with {title} once, where a paper's title goes, such "
+                                   "as 'https://scholar.google.com/scholar?q={title}', or none; found "
+                                   "'https://dblp.org/search?q='"),
+    ("dblp.org/search?q={title}", "expected an http:// or https:// address, found 'dblp.org/search?q={title}'; did "
+                                  "you mean 'https://dblp.org/search?q={title}'?"),
+    ("javascript:alert({title})", "expected an http:// or https:// address, found 'javascript:alert({title})'"),
+])
+def test_find_paper_is_a_search_address_with_a_title_slot_or_none(value, expected):
+    config, problems = config_from_yaml(f"site:\n  find_paper: {value}\n", "site_config.yml")
+    if expected is None or expected.startswith("https://"):
+        assert problems == [] and config.site.find_paper == expected
+    else:
+        assert [str(p) for p in problems] == [f"site_config.yml:2: site.find_paper: {expected}"]
+    assert config_from_yaml("site:\n  name: x\n", "site_config.yml")[0].site.find_paper == \
+        "https://scholar.google.com/scholar?q={title}"
 
 
 def test_colours_are_the_ones_material_styles():

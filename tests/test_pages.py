@@ -11,9 +11,9 @@ import pytest
 from browser_support import GIVEN_BIBTEX, HOSTILE_ID, RICH_ID, built_rich_list
 from generator.build import gather
 from generator.mapsvg import BACKGROUND_DOTS, LINKED_DOTS, background_path, dot_radius, map_model, map_positions, spread
-from generator.pages import code_link, edit_url, excerpt, neighbour_themes
+from generator.pages import code_link, edit_url, excerpt, neighbour_themes, paper_links
 from generator.project import Project
-from generator.schema import SiteSection
+from generator.schema import Paper, SiteSection
 from generator.themes import Grouping, Placement, Related, Theme
 
 
@@ -46,6 +46,22 @@ def test_code_links_get_a_short_label_and_their_forge_icon(url, label, kind):
 ])
 def test_edit_links_follow_the_forge(repo, expected):
     assert edit_url(SiteSection(repo_url=repo), "content/papers/x.yml") == expected
+
+
+SCHOLAR = SiteSection().find_paper
+
+
+def test_a_paper_without_links_is_looked_up_by_its_quoted_title_and_one_with_a_link_is_not():
+    bare = Paper(id="x", source="x.yml", title='Attention & <b>"all"</b> you need?')
+    [link] = paper_links(bare, SCHOLAR)
+    assert (link.label, link.kind) == ("Find it on scholar.google.com", "search")
+    assert link.href == ("https://scholar.google.com/scholar?q="
+                         "%22Attention%20%26%20%3Cb%3E%22all%22%3C%2Fb%3E%20you%20need%3F%22")
+    assert paper_links(bare, "https://www.semanticscholar.org/search?q={title}&sort=relevance")[0].label == \
+        "Find it on semanticscholar.org"
+    assert paper_links(bare, None) == []
+    linked = Paper(id="x", source="x.yml", title="A", doi="10.1/x")
+    assert [link.kind for link in paper_links(linked, SCHOLAR)] == ["doi"]
 
 
 def grouping(themes: dict[str, list[str]], related: dict[str, list[str]]) -> Grouping:
