@@ -87,7 +87,7 @@ GENERIC_WORDS = frozenset("""
     introduced describe describes described provide provides provided obtain obtains obtained yield yields perform
     performs performed reveal reveals suggest suggests shed find finds finding findings known available publicly
     future direction directions opportunity opportunities overview overviews aspect aspects according understood
-    poorly
+    poorly issue issues tend tends
     previously recently currently significantly substantially consistently furthermore overall instead like far
 """.split())
 # Of those and a few more, the verbs and adverbs that open no noun phrase ('using reinforcement learning', 'previously
@@ -96,7 +96,7 @@ GENERIC_WORDS = frozenset("""
 # density') are left out, as are verbs whose stem is a subject's ('perform': 'performing arts'; 'enables':
 # 'enabled'; 'explores': 'exploration'), and 'light' is a subject of its own.
 GENERIC_OPENERS = frozenset("""use used using based proposed previously recently shed improve improves achieve achieves
-    provide provides introduce introduces inspire like enhance enable allow explore investigate""".split())
+    provide provides introduce introduces inspire like enhance enable allow explore investigate facilitate""".split())
 # And those that end no noun phrase either: 'question decomposition based' (on ...), 'rates using' (...), 'models
 # exhibit' (...), 'networks suffer' (from ...), 'findings offer' (...), 'variants achieve' (...). Not 'use' ('tool
 # use', 'language use'), 'proposed' (its stem is 'proposal''s) nor 'shed'.
