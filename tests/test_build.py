@@ -100,6 +100,10 @@ def test_search_finds_a_theme_name_on_its_own_page_only(built_fixture_site: Path
         assert all(term in own_page for term in theme["terms"]) and "BibTeX" not in own_page
     for paper in listing["papers"]:
         assert paper["abstract"][:40] in " ".join(text_of[paper["page"]])   # the paper's own words are found
+    # nor the button that looks up a paper without links: it was the preview of every such paper's result
+    unlinked = next(p for p in listing["papers"] if not any(p[key] for key in ("url", "pdf", "doi", "arxiv")))
+    assert "Find it on" in (site / unlinked["page"]).read_text()
+    assert "Find it on" not in all_text
 
 
 def test_paper_pages_stay_out_of_the_navigation(built_fixture_site: Path):
