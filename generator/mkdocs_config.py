@@ -29,7 +29,7 @@ def mkdocs_config(config: SiteConfig, project: Project, nav: list) -> dict:
             "features": ["navigation.sections", "navigation.top", "navigation.indexes", "search.highlight",
                          "search.suggest", "content.code.copy", "navigation.footer"],
         },
-        "plugins": [{"search": {"lang": site.language}}, "offline"],
+        "plugins": [{"search": search_settings(site.language)}, "offline"],
         "markdown_extensions": [
             "attr_list", "md_in_html", "tables", "admonition", {"toc": {"permalink": True}},
             {"pymdownx.escapeall": {"hardbreak": False, "nbsp": False}}, "pymdownx.superfences",
@@ -51,6 +51,20 @@ def mkdocs_config(config: SiteConfig, project: Project, nav: list) -> dict:
         result["site_author"] = theme_text(site.author)
         result["copyright"] = html.escape(f"Curated by {site.author}")
     return result
+
+
+# Material's search matches what is typed as the start of a word ('transformer' finds 'transformers') and reads
+# no plurals: 'transformers' missed every page that says 'transformer'. Its separator, the pattern that splits
+# indexed text and queries alike into words, may also drop a plural's final 's' (after three letters, not after
+# 'i', 's' or 'u': 'analysis', 'loss', 'corpus' and the stop word 'this' stay whole), so both become 'transformer'.
+# Capitals count ('LLMs' is 'LLM'): the separator splits words before they are lower-cased. The rest is Material's
+# English separator.
+ENGLISH_SEARCH_SEPARATOR = r"[\s\-]+|(?<=[a-zA-Z]{2}[a-hj-rtv-zA-HJ-RTV-Z])s\b"
+
+
+def search_settings(language: str) -> dict:
+    """Material's search plugin settings: the site's language, and for English the separator that reads plurals."""
+    return {"lang": language, "separator": ENGLISH_SEARCH_SEPARATOR} if language == "en" else {"lang": language}
 
 
 # Material writes some config strings into pages as they are (the logo's aria-label, meta tags, the

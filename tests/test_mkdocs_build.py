@@ -99,3 +99,17 @@ def test_readinglist_build_spreads_a_long_list_to_the_same_site(fixture_project:
     build(project)
     assert spread_calls == [1]
     assert differing_files(tmp_path / "own", project.site_dir) == []
+
+
+def test_the_search_reads_a_plural_as_its_singular_and_leaves_other_final_s_alone():
+    """Material splits indexed text and queries with one separator pattern (in the browser; Python's re reads
+    this pattern alike), so a plural and its singular become one word. Acronyms too: the text is split before
+    it is lower-cased."""
+    import re
+
+    from generator.mkdocs_config import ENGLISH_SEARCH_SEPARATOR, search_settings
+
+    text = "LLMs RNNs transformers networks analysis loss corpus this gas 1990s"
+    words = [word for word in re.split(ENGLISH_SEARCH_SEPARATOR, text) if word]
+    assert words == ["LLM", "RNN", "transformer", "network", "analysis", "loss", "corpus", "this", "gas", "1990s"]
+    assert search_settings("de") == {"lang": "de"}   # the rule is English's
