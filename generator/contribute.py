@@ -41,7 +41,37 @@ def contribute_page(text: str, site: SiteSection) -> str:
             return f"[{label}]({repository_link(site.repo_url, site.edit_branch, target)})"
         return label if label.strip("`") == target else f"{label} (`{target}`)"
 
-    return RELATIVE_LINK_RE.sub(rewrite, text)
+    return RELATIVE_LINK_RE.sub(rewrite, lists_opened_as_on_github(text))
+
+
+LIST_ITEM_RE = re.compile(r"\s*(?:\d+[.)]|[-*+])\s")
+# Only these open a list in the middle of a paragraph on GitHub: a bullet, or the number 1 ('in 2023\n13. A' is text).
+OPENS_LIST_RE = re.compile(r"\s*(?:1[.)]|[-*+])\s")
+FENCE_RE = re.compile(r"\s*(```|~~~)")
+
+
+def lists_opened_as_on_github(text: str) -> str:
+    """The text with a blank line where GitHub starts a list item and MkDocs' Markdown would not.
+
+    CONTRIBUTING.md is written for GitHub. There a list item may follow a paragraph directly: a list may open
+    right after a line of text, and in a list whose item holds several blocks ('2. Create the entry:', a code
+    block, 'It writes ...') the next item may follow the last block ('3. Run ...'). MkDocs' Markdown reads both
+    as more of the paragraph, so step 3 ran into step 2. Fenced code is left alone."""
+    lines, fenced, in_list, loose, previous = [], False, False, False, ""
+    for line in text.split("\n"):
+        if FENCE_RE.match(line) or fenced:
+            fenced = fenced != bool(FENCE_RE.match(line))
+        elif LIST_ITEM_RE.match(line) and (in_list or OPENS_LIST_RE.match(line)):
+            if previous.strip() and not LIST_ITEM_RE.match(previous) and (loose or not in_list):
+                lines.append("")
+            in_list, loose = True, False
+        elif not line.strip():
+            loose = in_list
+        elif not previous.strip() and not line[0].isspace():
+            in_list = False   # a paragraph of its own ends the list
+        lines.append(line)
+        previous = line
+    return "\n".join(lines)
 
 
 def contributing_text(project: Project) -> str:
