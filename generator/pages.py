@@ -49,7 +49,8 @@ SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 def added_over_several_days(papers: Sequence[Paper]) -> bool:
     """Whether the papers were added on more than one day. A list imported at once has one date: its "recently
-    added" would be the first few papers by id, which says nothing, so the home page leaves the section out."""
+    added" would be the first few papers by id, which says nothing, so the home page leaves the section out, and
+    All papers its Added column (one date on every row)."""
     return len({paper.added for paper in papers if paper.added}) > 1
 
 
@@ -298,8 +299,8 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
     def all_papers() -> str:
         by_title = sorted(catalog.papers, key=lambda p: p.title.lower())  # as Jinja's sort filter did
         table = rows()
-        # a column no entry fills would only look unfinished
-        shown = {"year": any(p.year for p in catalog.papers), "added": any(p.added for p in catalog.papers),
+        # a column no entry fills would only look unfinished, and one date on every row says nothing
+        shown = {"year": any(p.year for p in catalog.papers), "added": added_over_several_days(catalog.papers),
                  "tags": catalog.tagged, "authors": any(p.authors for p in catalog.papers)}
         return renderer.render("all-papers.md", ALL_PAPERS, rows=[table[p.id] for p in by_title], shown=shown,
                                first_rows=INDEX_ROWS_SHOWN)

@@ -204,11 +204,14 @@ def all_papers_columns(project: Project) -> tuple[list[str], set[int]]:
 def test_the_all_papers_table_leaves_out_columns_no_entry_fills(fixture_project: Path):
     project = Project(fixture_project)
     assert all_papers_columns(project) == (["Title", "Theme", "Year", "Added", "Tags"], {5})
+    assert "rl-two-columns" not in gather(project)[2]["all-papers.md"]
     for entry in project.papers_dir.glob("*.yml"):
         kept = [line for line in entry.read_text().splitlines()
                 if not line.startswith(("year:", "tags:", "- ", "added:", "authors:"))]
         entry.write_text("\n".join(kept) + "\n")
     assert all_papers_columns(project) == (["Title", "Theme"], {2})
+    # the titles then take the larger share of the width (the stylesheet's .rl-two-columns)
+    assert 'class="rl-all-papers rl-two-columns"' in gather(project)[2]["all-papers.md"]
 
 
 def test_the_home_page_lists_recent_papers_only_when_they_came_on_different_days(fixture_project: Path):
@@ -218,6 +221,7 @@ def test_the_home_page_lists_recent_papers_only_when_they_came_on_different_days
     for entry in project.papers_dir.glob("*.yml"):
         entry.write_text(re.sub(r"^added: .*$", "added: 2024-01-01", entry.read_text(), flags=re.M))
     assert "## Recently added" not in gather(project)[2]["index.md"]
+    assert "Added" not in all_papers_columns(project)[0]   # nor a column of one date
 
 
 @pytest.mark.parametrize("authors, shown", [
