@@ -160,10 +160,13 @@ def check_search_address(value: Any) -> str | None:
     """A search engine's address with {title} where a paper's title goes; 'none' (or 'no') for no such link."""
     if value is False or (isinstance(value, str) and value.strip().lower() == "none"):
         return None
+    expected = (f"expected an http(s) address with {TITLE_SLOT} once, where a paper's title goes, such as "
+                f"'{FIND_PAPER_EXAMPLE}', or none")
+    if not isinstance(value, str):   # 'yes' or a number: quoting it would not make it an address
+        raise Invalid(f"{expected}; found {describe(value)}")
     text = check_text(value)
     if text.count(TITLE_SLOT) != 1:
-        raise Invalid(f"expected an http(s) address with {TITLE_SLOT} once, where a paper's title goes, such as "
-                      f"'{FIND_PAPER_EXAMPLE}', or none; found {text[:60]!r}")
+        raise Invalid(f"{expected}; found {text[:60]!r}")
     try:
         check_url(text.replace(TITLE_SLOT, "title"))
     except Invalid:

@@ -141,6 +141,8 @@ def test_embeddings_yes_is_told_the_setting_names_a_model_folder():
     ("dblp.org/search?q={title}", "expected an http:// or https:// address, found 'dblp.org/search?q={title}'; did "
                                   "you mean 'https://dblp.org/search?q={title}'?"),
     ("javascript:alert({title})", "expected an http:// or https:// address, found 'javascript:alert({title})'"),
+    ("yes", "expected an http(s) address with {title} once, where a paper's title goes, such as "
+            "'https://scholar.google.com/scholar?q={title}', or none; found a yes/no value (true)"),
 ])
 def test_find_paper_is_a_search_address_with_a_title_slot_or_none(value, expected):
     config, problems = config_from_yaml(f"site:\n  find_paper: {value}\n", "site_config.yml")
