@@ -60,6 +60,9 @@ def test_a_paper_without_links_is_looked_up_by_its_quoted_title_and_one_with_a_l
     assert paper_links(bare, "https://www.semanticscholar.org/search?q={title}&sort=relevance")[0].label == \
         "Find it on semanticscholar.org"
     assert paper_links(bare, None) == []
+    # a title holding the slot's own text fills it once, encoded
+    slotted = Paper(id="x", source="x.yml", title="On {title} slots")
+    assert paper_links(slotted, SCHOLAR)[0].href.endswith("q=%22On%20%7Btitle%7D%20slots%22")
     linked = Paper(id="x", source="x.yml", title="A", doi="10.1/x")
     assert [link.kind for link in paper_links(linked, SCHOLAR)] == ["doi"]
 
