@@ -724,6 +724,44 @@ def test_with_few_pins_the_description_keeps_its_default_weight():
     assert curation.calibration(views, pinned, 2, True).prior == curation.DESCRIPTION_PRIOR
 
 
+def test_with_few_pins_the_words_of_the_theme_texts_weigh_less_in_the_papers():
+    """With few pins a paper that merely uses a description's words was drawn to that theme, and the prototypes,
+    made of such papers, said those words louder each round: their weight in the papers' rows drops to
+    FEW_PINS_THEME_WORD_WEIGHT until there are CALIBRATE_FROM pins per theme."""
+    descriptions = ["Protein folding energy.", "Graph colouring heuristics and cliques."]
+    views, pinned = calibration_case(descriptions, curation.CALIBRATE_FROM - 1)
+    described = [np.flatnonzero((view.descriptions != 0).any(axis=0)) for view in views]
+    for view, weighted, terms in zip(views, curation.views_for_pins(views, pinned, 2), described):
+        before, after = view.papers.toarray(), weighted.papers.toarray()
+        assert np.allclose(np.linalg.norm(after, axis=1), 1.0) and len(terms) > 0
+        other = np.setdiff1d(np.arange(before.shape[1]), terms)
+        # each row's described terms shrink against its other terms by the weight, and no term comes or goes
+        row = next(i for i in range(len(before)) if before[i, terms].any() and before[i, other].any())
+        used = terms[before[row, terms] > 0]
+        ratio = (after[row, used] / after[row, other].max()) / (before[row, used] / before[row, other].max())
+        assert np.allclose(ratio, curation.FEW_PINS_THEME_WORD_WEIGHT)
+        assert np.array_equal(after != 0, before != 0) and np.array_equal(weighted.descriptions, view.descriptions)
+    views, pinned = calibration_case(descriptions, curation.CALIBRATE_FROM)
+    assert curation.views_for_pins(views, pinned, 2) is views
+    assert curation.FEW_PINS_THEME_WORD_WEIGHT < 1
+
+
+def test_the_theme_step_reads_the_declared_themes_through_the_few_pins_weighting(monkeypatch):
+    topics = [("protein folding", ["energy", "residues", "chains"]), ("graph colouring", ["greedy", "planar", "cliques"]),
+              ("speech recognition", ["phonemes", "accents", "noise"])]
+    papers = [Paper(id=f"t{t}p{i}", source=f"content/papers/t{t}p{i}.yml", title=f"{topic.capitalize()} with {word}",
+                    abstract=f"We study {topic} and {word}; energy and cliques.", theme="abc"[t] if i == 0 else None)
+              for t, (topic, words) in enumerate(topics) for i, word in enumerate(words)]
+    curated = [CuratedTheme("a", "Proteins", "Protein folding energy."), CuratedTheme("b", "Graphs", "Graph cliques."),
+               CuratedTheme("c", "Speech", "Speech recognition and phonemes.")]
+    scores = []
+    for weight in (curation.FEW_PINS_THEME_WORD_WEIGHT, 1.0):
+        monkeypatch.setattr(curation, "FEW_PINS_THEME_WORD_WEIGHT", weight)
+        grouping = group_papers(papers, SETTINGS, curated)
+        scores.append([score for p in papers for _, score in grouping.placements[p.id].suggestions])
+    assert scores[0] != scores[1]
+
+
 def test_theme_offsets_lift_a_broad_theme_whose_pins_score_low_on_it():
     """A broad theme's own papers sit far from its prototype: its pins often score the tight theme beside it
     higher. The offsets read from the pins move those scores back, and they sum to zero."""

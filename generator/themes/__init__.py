@@ -233,6 +233,7 @@ def declared_plan(features: Features, pinned: np.ndarray, given: tuple[tuple[str
     """Assignment into known themes, described by their name and description text (the weight of that text
     read from the pins when `choose_prior`; each theme's offset read from them in any case)."""
     views = declared_views(features.texts, [declared_text(name, description) for _, name, description in given])
+    views = curation.views_for_pins(views, pinned, len(given))
     if features.meaning is not None:
         views.append(meaning_view(features.meaning, given))
     labels, _, scores = curation.assign(views, pinned, len(given), choose_prior)
