@@ -6,7 +6,8 @@ in a view is the normalised sum of its papers plus its own name+description vect
 few papers are pinned and fading as evidence grows; once the curator has pinned enough papers, how strong
 is read from them. Scores are leave-one-out cosines (a paper never votes for its own theme), standardised
 per paper in each view and summed; with enough pins, each theme's scores are also shifted by an offset read
-from the pins (see theme_offsets).
+from the pins (see theme_offsets), and with few, the theme texts' own terms weigh less in the papers (see
+FEW_PINS_THEME_WORD_WEIGHT).
 """
 from __future__ import annotations
 
