@@ -75,3 +75,9 @@ def ascii_spellings(texts: list[str]) -> list[str]:
 
 # The names of the 24 letters, 'alpha' to 'omega' (LaTeX's \alpha to \omega).
 GREEK_LETTER_NAMES = frozenset(greek_letter_name(chr(code)) for code in range(ord("α"), ord("ω") + 1))
+
+
+def ascii_words(text: str) -> list[str]:
+    """The lowercase ASCII words (letters and digits) of a text: what ids and tags are made of ('Graph NNs' ->
+    ['graph', 'nns'])."""
+    return re.findall(r"[a-z0-9]+", ascii_text(text).lower())

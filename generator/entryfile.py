@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 import yaml
 
-from generator.asciiforms import ascii_text
+from generator.asciiforms import ascii_words
 from generator.schema import RESERVED_NAMES, Paper, declared_fields
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/paper.schema.json"
@@ -16,7 +15,7 @@ MAX_ID_LENGTH = 60
 
 def slugify(text: str, max_length: int = MAX_ID_LENGTH) -> str:
     """An id from a title: lowercase words of its ASCII form joined by hyphens, cut at a word boundary."""
-    words = re.findall(r"[a-z0-9]+", ascii_text(text).lower())
+    words = ascii_words(text)
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word

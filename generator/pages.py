@@ -289,6 +289,7 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
                    tags_path=TAGS, tag_anchor=tag_anchor, code_link=code_link, excerpt=excerpt, math=text_with_math,
                    site=catalog.config.site)
     titles = {p.id: p.title for p in catalog.papers}
+    several_days = added_over_several_days(catalog.papers)
     positions = map_positions(grouping)
     drawn: dict[tuple[str, int], str] = {}   # background paths, shared by the maps of one process
     neighbours = neighbour_themes(grouping)
@@ -300,7 +301,7 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
         by_title = sorted(catalog.papers, key=lambda p: p.title.lower())  # as Jinja's sort filter did
         table = rows()
         # a column no entry fills would only look unfinished, and one date on every row says nothing
-        shown = {"year": any(p.year for p in catalog.papers), "added": added_over_several_days(catalog.papers),
+        shown = {"year": any(p.year for p in catalog.papers), "added": several_days,
                  "tags": catalog.tagged, "authors": any(p.authors for p in catalog.papers)}
         return renderer.render("all-papers.md", ALL_PAPERS, rows=[table[p.id] for p in by_title], shown=shown,
                                first_rows=INDEX_ROWS_SHOWN)
@@ -315,7 +316,7 @@ def page_jobs(catalog: Catalog, grouping: Grouping, renderer: Renderer,
                                first_items=TAG_PAPERS_SHOWN)
 
     def home() -> str:
-        recent = recently_added(catalog.papers, RECENT_COUNT) if added_over_several_days(catalog.papers) else []
+        recent = recently_added(catalog.papers, RECENT_COUNT) if several_days else []
         return renderer.render("home.md", HOME, config=catalog.config, themes=grouping.themes,
                                paper_count=len(catalog.papers), recent=[(p, theme_of[p.id]) for p in recent],
                                map=map_model(grouping, titles, positions, drawn=drawn),

@@ -11,10 +11,10 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from urllib.parse import urlsplit
 
-from generator.asciiforms import ascii_text
+from generator.asciiforms import ascii_words
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Ids and theme slugs become file names (papers/<id>.md, themes/<slug>.md); Windows cannot create these.
@@ -44,7 +44,7 @@ class InvalidItems(Invalid):
         self.items = items
 
 
-def check_each(items: list, check: Callable[[Any], Any]) -> None:
+def check_each(items: Sequence[Any], check: Callable[[Any], Any]) -> None:
     """Check every item of a list; raises InvalidItems naming each one that fails, not only the first."""
     failed = []
     for index, item in enumerate(items):
@@ -177,7 +177,7 @@ def check_search_address(value: Any) -> str | None:
 
 def check_url_list(value: Any) -> tuple[str, ...]:
     items = check_text_list(value)
-    check_each(list(items), check_url)
+    check_each(items, check_url)
     return items
 
 
@@ -226,7 +226,7 @@ def check_slug(value: Any) -> str:
 
 def check_tag(item: str) -> None:
     if not SLUG_RE.match(item):
-        written = "-".join(re.findall(r"[a-z0-9]+", ascii_text(item).lower()))
+        written = "-".join(ascii_words(item))   # as `add --tags` and imports write it (entryfile.slugify)
         hint = f"; did you mean {written!r}?" if written else ""
         raise Invalid(f"expected a tag of lowercase letters, digits and hyphens (like 'language-models'), "
                       f"found {item!r}{hint}")
@@ -238,7 +238,7 @@ def reserved_message(name: str) -> str:
 
 def check_tags(value: Any) -> tuple[str, ...]:
     items = check_text_list(value)
-    check_each(list(items), check_tag)
+    check_each(items, check_tag)
     if len(set(items)) != len(items):
         raise Invalid("each tag should appear once")
     return items
@@ -296,7 +296,7 @@ def check_bibtex(value: Any) -> str:
 
 def check_slug_list(value: Any) -> tuple[str, ...]:
     items = check_text_list(value)
-    check_each(list(items), check_entry_id)
+    check_each(items, check_entry_id)
     return items
 
 

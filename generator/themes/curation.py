@@ -77,9 +77,15 @@ class View:
 def views_for_pins(views: list[View], pinned: np.ndarray, count: int) -> list[View]:
     """The word views as the assignment reads them: with few pins, the theme texts' own terms weigh less in the
     papers (see FEW_PINS_THEME_WORD_WEIGHT)."""
-    if np.count_nonzero(pinned >= 0) >= CALIBRATE_FROM * count:
+    if enough_pins(pinned, count):
         return views
     return [view.with_theme_words_weighted(FEW_PINS_THEME_WORD_WEIGHT) for view in views]
+
+
+def enough_pins(pinned: np.ndarray, count: int) -> bool:
+    """Whether the curator has pinned CALIBRATE_FROM papers per theme on average: enough for the pins to speak for
+    their themes (the calibration reads them; the theme texts' words weigh in full)."""
+    return np.count_nonzero(pinned >= 0) >= CALIBRATE_FROM * count
 
 
 def description_weights(pinned: np.ndarray, descriptions: np.ndarray, prior: float) -> np.ndarray:
@@ -184,7 +190,7 @@ def calibration(views: list[View], pinned: np.ndarray, count: int, choose_prior:
     (see PRIOR_CHOICES) when `choose_prior`, else under the default; the default and no offsets when the pins
     are too few."""
     rows = np.flatnonzero(pinned >= 0)
-    if not len(rows) or len(rows) < CALIBRATE_FROM * count:
+    if not len(rows) or not enough_pins(pinned, count):
         return Calibration(DESCRIPTION_PRIOR, np.zeros(count))
     if len(rows) > CALIBRATION_PINS:
         rows = rows[np.linspace(0, len(rows) - 1, CALIBRATION_PINS).round().astype(int)]
